@@ -1,0 +1,199 @@
+/** The claim (SPEC §5): build, sign, parse strictly, and check. */
+import { fromHex, toHex, utf8 } from './bytes.js';
+import { InputError, KezError } from './errors.js';
+import { parseIdentity } from './identity.js';
+import { canonicalize } from './jcs.js';
+import type { Json } from './jcs.js';
+import { formatKeyRef, parseKeyRef } from './keys.js';
+import { verdict } from './result.js';
+import type { Verdict } from './result.js';
+import { objectId, signingDigest } from './signing.js';
+import { getSuite } from './suites/index.js';
+import type { SuiteName } from './suites/index.js';
+
+export const KEZ_VERSION = '0.2';
+/** SPEC §5.2: the JCS of a claim is at most 8 KiB. */
+export const MAX_CLAIM_BYTES = 8192;
+/** SPEC §9.4: a claim may be dated up to 300 s ahead of the verifier's clock. */
+export const CLOCK_SKEW_SECONDS = 300;
+
+export interface Claim {
+  kez: '0.2';
+  type: 'claim';
+  subject: string;
+  key: string;
+  created_at: number;
+  expires_at?: number;
+  primary?: string;
+  ext?: { [k: string]: Json };
+  sig: string;
+}
+
+const FIELDS = new Set([
+  'kez',
+  'type',
+  'subject',
+  'key',
+  'created_at',
+  'expires_at',
+  'primary',
+  'ext',
+  'sig',
+]);
+
+function isTimestamp(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+/**
+ * Check that a parsed JSON value is a well-formed claim (SPEC §5.1): every
+ * required field, right types, no unknown fields, normalized subject, valid key.
+ * Throws InputError naming the first problem.
+ */
+export function parseClaim(value: unknown): Claim {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InputError('claim must be a JSON object');
+  }
+  const o = value as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (!FIELDS.has(k))
+      throw new InputError(
+        `claim has an unknown field "${k.slice(0, 40)}" (extensions go in "ext")`,
+      );
+  }
+  if (o.kez !== KEZ_VERSION) throw new InputError(`claim "kez" must be "${KEZ_VERSION}"`);
+  if (o.type !== 'claim') throw new InputError('claim "type" must be "claim"');
+  if (typeof o.subject !== 'string') throw new InputError('claim "subject" must be a string');
+  const subject = parseIdentity(o.subject).text;
+  if (subject !== o.subject)
+    throw new InputError(`claim "subject" is not normalized (expected "${subject}")`);
+  if (typeof o.key !== 'string') throw new InputError('claim "key" must be a string');
+  const key = parseKeyRef(o.key);
+  if (key.text !== o.key)
+    throw new InputError('claim "key" must be in canonical form <suite>:<lowercase hex>');
+  if (!isTimestamp(o.created_at))
+    throw new InputError('claim "created_at" must be a non-negative integer (unix seconds)');
+  if (o.expires_at !== undefined) {
+    if (!isTimestamp(o.expires_at))
+      throw new InputError('claim "expires_at" must be a non-negative integer (unix seconds)');
+    if (o.expires_at <= o.created_at)
+      throw new InputError('claim "expires_at" must be after "created_at"');
+  }
+  if (o.primary !== undefined) {
+    if (typeof o.primary !== 'string') throw new InputError('claim "primary" must be a string');
+    if (parseKeyRef(o.primary).text !== o.primary)
+      throw new InputError('claim "primary" must be a canonical key ref');
+    if (o.primary === o.key) throw new InputError('claim "primary" must differ from "key"');
+  }
+  if (
+    o.ext !== undefined &&
+    (typeof o.ext !== 'object' || o.ext === null || Array.isArray(o.ext))
+  ) {
+    throw new InputError('claim "ext" must be an object');
+  }
+  if (typeof o.sig !== 'string') throw new InputError('claim "sig" must be a string');
+  fromHex(o.sig, 64, 'claim "sig"');
+  const size = utf8(canonicalize(o)).length;
+  if (size > MAX_CLAIM_BYTES)
+    throw new InputError(`claim is ${size} bytes; the limit is ${MAX_CLAIM_BYTES}`);
+  return o as unknown as Claim;
+}
+
+export interface CreateClaimOptions {
+  subject: string;
+  suite: SuiteName;
+  secretKey: Uint8Array;
+  /** Unix seconds. */
+  now: number;
+  expiresAt?: number;
+  primary?: string;
+  ext?: { [k: string]: Json };
+}
+
+/** Build and sign a claim. The subject is normalized first. */
+export async function createClaim(opts: CreateClaimOptions): Promise<Claim> {
+  const suite = getSuite(opts.suite);
+  const unsigned: Omit<Claim, 'sig'> & { sig?: string } = {
+    kez: KEZ_VERSION,
+    type: 'claim',
+    subject: parseIdentity(opts.subject).text,
+    key: formatKeyRef(suite.name, suite.getPublicKey(opts.secretKey)),
+    created_at: opts.now,
+  };
+  if (opts.expiresAt !== undefined) unsigned.expires_at = opts.expiresAt;
+  if (opts.primary !== undefined) unsigned.primary = parseKeyRef(opts.primary).text;
+  if (opts.ext !== undefined) unsigned.ext = opts.ext;
+  const sig = await suite.sign(signingDigest('claim', unsigned), opts.secretKey);
+  return parseClaim({ ...unsigned, sig: toHex(sig) });
+}
+
+/** True when the claim's signature verifies under its own key. Never throws. */
+export async function verifyClaimSignature(claim: Claim): Promise<boolean> {
+  try {
+    const key = parseKeyRef(claim.key);
+    const sig = fromHex(claim.sig, 64, 'sig');
+    return await getSuite(key.suite).verify(sig, signingDigest('claim', claim), key.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+export interface CheckClaimOptions {
+  /** Unix seconds. */
+  now: number;
+  /** The identity asked about; the claim's subject must equal its normalized form. */
+  subject?: string;
+  /** The key asked about (key ref or npub); the claim must be signed by it (or name it as primary). */
+  key?: string;
+}
+
+/**
+ * Offline check of one claim (SPEC §9.2 steps 4–7): signature, subject, key,
+ * validity window. Never throws for a bad claim; returns a Verdict.
+ */
+export async function checkClaim(
+  claimValue: unknown,
+  opts: CheckClaimOptions,
+): Promise<Verdict & { claim?: Claim }> {
+  let claim: Claim;
+  try {
+    claim = parseClaim(claimValue);
+  } catch (e) {
+    if (e instanceof KezError) return verdict(e.code, e.message);
+    throw e;
+  }
+  if (!(await verifyClaimSignature(claim)))
+    return { ...verdict('bad_signature', `signature does not verify under ${claim.key}`), claim };
+  if (opts.subject !== undefined) {
+    const want = parseIdentity(opts.subject).text;
+    if (want !== claim.subject)
+      return {
+        ...verdict('subject_mismatch', `claim is for ${claim.subject}, not ${want}`),
+        claim,
+      };
+  }
+  if (opts.key !== undefined) {
+    const want = parseKeyRef(opts.key).text;
+    if (want !== claim.key && want !== claim.primary) {
+      return { ...verdict('key_mismatch', `claim is signed by ${claim.key}, not ${want}`), claim };
+    }
+  }
+  if (claim.created_at > opts.now + CLOCK_SKEW_SECONDS) {
+    return {
+      ...verdict('not_yet_valid', `created_at ${claim.created_at} is ahead of now ${opts.now}`),
+      claim,
+    };
+  }
+  if (claim.expires_at !== undefined && opts.now >= claim.expires_at) {
+    return {
+      ...verdict('expired', `expired at ${new Date(claim.expires_at * 1000).toISOString()}`),
+      claim,
+    };
+  }
+  return { ...verdict('ok'), claim };
+}
+
+/** Claim id: hex SHA-256 of the JCS of the whole claim, signature included (SPEC §5.3). */
+export function claimId(claim: Claim): string {
+  return objectId(claim);
+}

@@ -1,0 +1,219 @@
+/**
+ * RFC 8785 JSON Canonicalization Scheme, plus a strict JSON parser for untrusted
+ * input (I-JSON, RFC 7493: no duplicate keys, no lone surrogates).
+ */
+import { InputError } from './errors.js';
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+// Lone surrogates cannot be encoded as UTF-8; RFC 8785 §3.2.2.2 requires I-JSON strings.
+function checkString(s: string): string {
+  if (!s.isWellFormed()) throw new InputError('string contains a lone surrogate');
+  return s;
+}
+
+/** Canonical JSON text of `value` (RFC 8785). Throws InputError on values JSON cannot carry. */
+export function canonicalize(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(checkString(value));
+    case 'number':
+      // ES2015 Number-to-String is exactly RFC 8785 §3.2.2.3 for finite numbers; -0 prints as 0.
+      if (!Number.isFinite(value)) throw new InputError('number is not finite');
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) return '[' + value.map(canonicalize).join(',') + ']';
+      const obj = value as Record<string, unknown>;
+      // Default sort compares UTF-16 code units, as RFC 8785 §3.2.3 requires.
+      const keys = Object.keys(obj).sort();
+      let out = '{';
+      let first = true;
+      for (const k of keys) {
+        const v = obj[k];
+        if (v === undefined) continue;
+        if (!first) out += ',';
+        first = false;
+        out += JSON.stringify(checkString(k)) + ':' + canonicalize(v);
+      }
+      return out + '}';
+    }
+    default:
+      throw new InputError(`cannot canonicalize a value of type ${typeof value}`);
+  }
+}
+
+const MAX_DEPTH = 32;
+
+/**
+ * Parse JSON text strictly: RFC 8259 grammar, no duplicate object keys, no lone
+ * surrogates, depth ≤ 32. Errors are InputError with a message naming the problem.
+ */
+export function parseJson(text: string): Json {
+  let i = 0;
+  const n = text.length;
+  const fail = (what: string): never => {
+    throw new InputError(`invalid JSON: ${what} at offset ${i}`);
+  };
+  const ws = () => {
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+      else break;
+    }
+  };
+  const parseString = (): string => {
+    // caller checked the opening quote
+    i++;
+    let out = '';
+    let start = i;
+    for (;;) {
+      if (i >= n) fail('unterminated string');
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        out += text.slice(start, i);
+        i++;
+        break;
+      }
+      if (c < 0x20) fail('control character in string');
+      if (c === 0x5c) {
+        out += text.slice(start, i);
+        const e = text[i + 1];
+        i += 2;
+        switch (e) {
+          case '"':
+            out += '"';
+            break;
+          case '\\':
+            out += '\\';
+            break;
+          case '/':
+            out += '/';
+            break;
+          case 'b':
+            out += '\b';
+            break;
+          case 'f':
+            out += '\f';
+            break;
+          case 'n':
+            out += '\n';
+            break;
+          case 'r':
+            out += '\r';
+            break;
+          case 't':
+            out += '\t';
+            break;
+          case 'u': {
+            const h = text.slice(i, i + 4);
+            if (!/^[0-9a-fA-F]{4}$/.test(h)) fail('bad \\u escape');
+            out += String.fromCharCode(parseInt(h, 16));
+            i += 4;
+            break;
+          }
+          default:
+            fail('bad escape');
+        }
+        start = i;
+        continue;
+      }
+      i++;
+    }
+    if (!out.isWellFormed()) fail('lone surrogate in string');
+    return out;
+  };
+  const NUM_RE = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+  const parseValue = (depth: number): Json => {
+    if (depth > MAX_DEPTH) fail('nesting too deep');
+    ws();
+    if (i >= n) fail('unexpected end');
+    const c = text[i];
+    if (c === '"') return parseString();
+    if (c === '{') {
+      i++;
+      const obj: { [k: string]: Json } = {};
+      const seen = new Set<string>();
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return obj;
+      }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail('expected a key');
+        const k = parseString();
+        if (seen.has(k)) throw new InputError(`invalid JSON: duplicate key "${k}"`);
+        seen.add(k);
+        ws();
+        if (text[i] !== ':') fail("expected ':'");
+        i++;
+        const v = parseValue(depth + 1);
+        // defineProperty: a key named "__proto__" must stay data, not change the prototype.
+        Object.defineProperty(obj, k, {
+          value: v,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          return obj;
+        }
+        fail("expected ',' or '}'");
+      }
+    }
+    if (c === '[') {
+      i++;
+      const arr: Json[] = [];
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return arr;
+      }
+      for (;;) {
+        arr.push(parseValue(depth + 1));
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          return arr;
+        }
+        fail("expected ',' or ']'");
+      }
+    }
+    if (text.startsWith('true', i)) {
+      i += 4;
+      return true;
+    }
+    if (text.startsWith('false', i)) {
+      i += 5;
+      return false;
+    }
+    if (text.startsWith('null', i)) {
+      i += 4;
+      return null;
+    }
+    NUM_RE.lastIndex = i;
+    const m = NUM_RE.exec(text);
+    if (!m) return fail('unexpected character');
+    i += m[0].length;
+    const v = Number(m[0]);
+    if (!Number.isFinite(v)) fail('number out of range');
+    return v;
+  };
+  const v = parseValue(0);
+  ws();
+  if (i !== n) fail('trailing characters');
+  return v;
+}

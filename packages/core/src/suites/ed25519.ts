@@ -1,0 +1,139 @@
+/**
+ * Suite `ed25519`: RFC 8032 Ed25519, strict (SPEC §3.2). One rule everywhere:
+ * canonical S (< L), canonical A and R encodings, A not of small order — checked
+ * here before any primitive runs, because WebCrypto/OpenSSL and noble's default
+ * (ZIP-215) accept small-order forgeries. The primitive is WebCrypto where the
+ * runtime has Ed25519 (Node ≥ 20, Chromium), else @noble/curves with zip215:false.
+ */
+import { ed25519 } from '@noble/curves/ed25519.js';
+import type { Suite } from './types.js';
+
+const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+const P = 2n ** 255n - 19n;
+
+function leToBigInt(b: Uint8Array, from: number, to: number): bigint {
+  let n = 0n;
+  for (let i = to - 1; i >= from; i--) n = (n << 8n) | BigInt(b[i]!);
+  return n;
+}
+
+/** y < p with the sign bit masked off: the encoding is canonical (RFC 8032 §5.1.3 step 1). */
+function isCanonicalPointEncoding(b: Uint8Array): boolean {
+  const y = leToBigInt(b, 0, 32) & ((1n << 255n) - 1n);
+  return y < P;
+}
+
+const keyCheckCache = new Map<string, boolean>();
+const KEY_CACHE_MAX = 4096;
+
+function keyId(pk: Uint8Array): string {
+  let s = '';
+  for (const x of pk) s += String.fromCharCode(x);
+  return s;
+}
+
+/** Public key acceptable: 32 bytes, canonical, decodes to a point, not of small order. Cached per key. */
+function isStrictPublicKey(pk: Uint8Array): boolean {
+  if (pk.length !== 32) return false;
+  const id = keyId(pk);
+  const hit = keyCheckCache.get(id);
+  if (hit !== undefined) return hit;
+  let ok = false;
+  if (isCanonicalPointEncoding(pk)) {
+    try {
+      const A = ed25519.Point.fromBytes(pk, false);
+      ok = !A.isSmallOrder();
+    } catch {
+      ok = false;
+    }
+  }
+  if (keyCheckCache.size >= KEY_CACHE_MAX) keyCheckCache.clear();
+  keyCheckCache.set(id, ok);
+  return ok;
+}
+
+/** Signature pre-checks shared by every primitive: S < L and canonical R. */
+function isStrictSignatureShape(sig: Uint8Array): boolean {
+  if (sig.length !== 64) return false;
+  if (leToBigInt(sig, 32, 64) >= L) return false;
+  return isCanonicalPointEncoding(sig.subarray(0, 32));
+}
+
+type Subtle = SubtleCrypto;
+// WebCrypto's types want ArrayBuffer-backed views; ours never come from a SharedArrayBuffer.
+const ab = (b: Uint8Array): Uint8Array<ArrayBuffer> => b as Uint8Array<ArrayBuffer>;
+let subtleOk: Promise<boolean> | undefined;
+const cryptoKeyCache = new Map<string, CryptoKey>();
+
+/** Does this runtime's WebCrypto do Ed25519? Probed once with a fixed RFC 8032 vector. */
+function probeSubtle(): Promise<boolean> {
+  subtleOk ??= (async () => {
+    const subtle: Subtle | undefined = globalThis.crypto?.subtle;
+    if (!subtle) return false;
+    try {
+      // RFC 8032 §7.1 TEST 1 (empty message).
+      const pk = hex('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a');
+      const sig = hex(
+        'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b',
+      );
+      const key = await subtle.importKey('raw', ab(pk), { name: 'Ed25519' }, false, ['verify']);
+      const good = await subtle.verify({ name: 'Ed25519' }, key, ab(sig), new Uint8Array(0));
+      sig[0]! ^= 1;
+      const bad = await subtle.verify({ name: 'Ed25519' }, key, ab(sig), new Uint8Array(0));
+      return good && !bad;
+    } catch {
+      return false;
+    }
+  })();
+  return subtleOk;
+}
+
+function hex(s: string): Uint8Array {
+  return Uint8Array.from(s.match(/../g)!.map((h) => parseInt(h, 16)));
+}
+
+async function subtleVerify(sig: Uint8Array, msg: Uint8Array, pk: Uint8Array): Promise<boolean> {
+  const subtle = globalThis.crypto.subtle;
+  const id = keyId(pk);
+  let key = cryptoKeyCache.get(id);
+  if (!key) {
+    key = await subtle.importKey('raw', ab(pk), { name: 'Ed25519' }, false, ['verify']);
+    if (cryptoKeyCache.size >= KEY_CACHE_MAX) cryptoKeyCache.clear();
+    cryptoKeyCache.set(id, key);
+  }
+  return subtle.verify({ name: 'Ed25519' }, key, ab(sig), ab(msg));
+}
+
+/**
+ * Strict verification. `primitive` is for tests and benchmarks: 'auto' picks
+ * WebCrypto when available; 'noble' forces @noble/curves (zip215:false).
+ */
+export async function verifyEd25519(
+  sig: Uint8Array,
+  msg: Uint8Array,
+  pk: Uint8Array,
+  primitive: 'auto' | 'noble' = 'auto',
+): Promise<boolean> {
+  if (!isStrictPublicKey(pk) || !isStrictSignatureShape(sig)) return false;
+  try {
+    if (primitive === 'auto' && (await probeSubtle())) return await subtleVerify(sig, msg, pk);
+    return ed25519.verify(sig, msg, pk, { zip215: false });
+  } catch {
+    return false;
+  }
+}
+
+export const ed25519Suite: Suite = {
+  name: 'ed25519',
+  generateSecretKey: () => ed25519.utils.randomSecretKey(),
+  getPublicKey: (sk) => ed25519.getPublicKey(sk),
+  async sign(digest, sk) {
+    const sig = ed25519.sign(digest, sk);
+    if (!(await verifyEd25519(sig, digest, ed25519.getPublicKey(sk)))) {
+      throw new Error('ed25519: self-check failed');
+    }
+    return sig;
+  },
+  verify: (sig, digest, pk) => verifyEd25519(sig, digest, pk),
+  isValidPublicKey: isStrictPublicKey,
+};
