@@ -1,0 +1,45 @@
+/**
+ * The one interface every channel implements (SPEC §7): from an identity alone,
+ * locate and fetch the texts that may hold proofs, and say who published each.
+ * Matching, signature checks and the verdict are shared (verify.ts), so every
+ * channel is judged by the same rules.
+ */
+import type { Channel, Claim, Identity, ReasonCode } from '@kez/core';
+
+/** What a proof's account binding rests on (BRIEF §5). */
+export type Binding =
+  /** Signed by the account itself (a nostr event; a Bluesky record under a signed commit): no relay can forge it. */
+  | { kind: 'signature'; detail: string }
+  /** Only the origin's transport (TLS to GitHub / a Mastodon host, the DNS answer): whoever relays it could forge it. */
+  | { kind: 'transport'; detail: string };
+
+/** One text that may hold one or more claims, and who published it. */
+export interface ProofText {
+  text: string;
+  /** Where it was found (URL, DNS name, relay + event id …). */
+  location: string;
+  /** The account that published it, in the channel's normalized id form (compared with identity.id). */
+  owner: string;
+  binding: Binding;
+}
+
+/** Three outcomes kept apart so "deleted", "bad" and "down" never blur (SPEC §9.1). */
+export type FetchOutcome =
+  | { type: 'found'; texts: ProofText[] }
+  | { type: 'absent'; location: string; detail: string }
+  | { type: 'failed'; reason: ReasonCode; location?: string; detail: string };
+
+export interface PublishResult {
+  /** Where the proof now lives. */
+  location: string;
+  /** Per-target outcomes (one per nostr relay, …). */
+  targets?: { target: string; ok: boolean; message?: string }[];
+  /** For channels without a write API (dns): what the user must add by hand. */
+  instructions?: string;
+}
+
+export interface ChannelPlugin<Ctx = unknown> {
+  readonly name: Channel;
+  fetchProofs(identity: Identity, ctx: Ctx): Promise<FetchOutcome>;
+  publish?(claim: Claim, identity: Identity, ctx: Ctx): Promise<PublishResult>;
+}
