@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureSystem as ensureSystemPackages } from './ensure-system.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -28,4 +29,14 @@ export function ensureNodeModules() {
 
 export function build() {
   run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b']);
+}
+
+/** Installs the missing system software the tests use (scripts/ensure-system.mjs). */
+export function ensureSystem(list) {
+  try {
+    ensureSystemPackages(list);
+  } catch (e) {
+    console.error(`kez: ensure-system: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  }
 }

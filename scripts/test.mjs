@@ -4,9 +4,10 @@
 // next to their code); they run against the TypeScript sources through tsx.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { build, ensureNodeModules, root, run } from './lib.mjs';
+import { build, ensureNodeModules, ensureSystem, root, run } from './lib.mjs';
 
 ensureNodeModules();
+ensureSystem();
 build();
 
 function collect(dir, out) {
