@@ -43,3 +43,36 @@ export interface ChannelPlugin<Ctx = unknown> {
   fetchProofs(identity: Identity, ctx: Ctx): Promise<FetchOutcome>;
   publish?(claim: Claim, identity: Identity, ctx: Ctx): Promise<PublishResult>;
 }
+
+/** Options of one guarded request (SPEC §7.6); defaults come from ChannelConfig. */
+export interface NetRequest {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  timeoutMs?: number;
+  maxBytes?: number;
+  maxRedirects?: number;
+}
+
+export interface NetResponse {
+  status: number;
+  /** Final URL after redirects. */
+  url: string;
+  headers: Headers;
+  body: Uint8Array;
+  text(): string;
+  /** Strict JSON (core parseJson); throws ChannelError bad_response. */
+  json(): unknown;
+}
+
+/**
+ * All network access a channel may do, injected (never a module global) so
+ * Node, browsers and tests can each supply theirs. Failures throw
+ * ChannelError (timeout, too_large, too_many_redirects, private_address,
+ * network_error, dns_error); HTTP error statuses are returned, not thrown.
+ */
+export interface Net {
+  fetch(url: string, req?: NetRequest): Promise<NetResponse>;
+  /** TXT records of a name, each record's character-strings unjoined; null when the name has none (NXDOMAIN/NODATA). */
+  resolveTxt(name: string): Promise<string[][] | null>;
+}

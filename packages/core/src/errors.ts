@@ -20,3 +20,17 @@ export class InputError extends KezError {
     super(code, message, options);
   }
 }
+
+/**
+ * A remote could not be asked or did not answer usably (timeout, HTTP status,
+ * size cap, redirects, blocked address). Verification maps it to `unreachable`.
+ */
+export class ChannelError extends KezError {
+  override name = 'ChannelError';
+  /** The URL or name that was being fetched, when known. */
+  readonly location: string | undefined;
+  constructor(code: ReasonCode, message: string, location?: string, options?: ErrorOptions) {
+    super(code, message, options);
+    this.location = location;
+  }
+}
