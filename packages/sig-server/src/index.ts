@@ -1,0 +1,2 @@
+/** @kez/sig-server — an HTTP sigchain store that is never trusted. */
+export {};
