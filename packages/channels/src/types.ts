@@ -5,6 +5,7 @@
  * channel is judged by the same rules.
  */
 import type { Channel, Claim, Identity, ReasonCode } from '@kez/core';
+import type { ChannelConfig } from './config.js';
 
 /** What a proof's account binding rests on (BRIEF §5). */
 export type Binding =
@@ -20,6 +21,8 @@ export interface ProofText {
   location: string;
   /** The account that published it, in the channel's normalized id form (compared with identity.id). */
   owner: string;
+  /** Why `owner` differs from the claimed account, when the channel could tell (e.g. "actor id ≠ WebFinger self link"). */
+  ownerDetail?: string;
   binding: Binding;
 }
 
@@ -38,10 +41,29 @@ export interface PublishResult {
   instructions?: string;
 }
 
-export interface ChannelPlugin<Ctx = unknown> {
+/** What every channel call receives: the network, the endpoints and limits, the clock. */
+export interface ChannelContext {
+  net: Net;
+  config: ChannelConfig;
+  /** Unix seconds (injected so tests can pin time). */
+  now(): number;
+}
+
+/** Options of one publish call; channels ignore what they do not use. */
+export interface PublishOptions {
+  /** ap: put the claim in a profile field or a post (default: a field when it fits, else a post). */
+  apTarget?: 'field' | 'post';
+}
+
+export interface ChannelPlugin<Ctx = ChannelContext> {
   readonly name: Channel;
   fetchProofs(identity: Identity, ctx: Ctx): Promise<FetchOutcome>;
-  publish?(claim: Claim, identity: Identity, ctx: Ctx): Promise<PublishResult>;
+  publish?(
+    claim: Claim,
+    identity: Identity,
+    ctx: Ctx,
+    opts?: PublishOptions,
+  ): Promise<PublishResult>;
 }
 
 /** Options of one guarded request (SPEC §7.6); defaults come from ChannelConfig. */

@@ -1,0 +1,174 @@
+/**
+ * ChannelConfig: every remote endpoint and every network limit a channel uses,
+ * in one object (SPEC §7.6, style §6.10). Tests point the endpoints at local
+ * peers; production uses the defaults.
+ *
+ * Precedence (style §6.18): flag > env (`KEZ_*`) > `$KEZ_HOME/config.json` > default.
+ * This module is pure: callers hand in the env and the parsed file (node.ts
+ * reads them), so browsers can build a config too.
+ */
+import { InputError } from '@kez/core';
+
+export interface ChannelConfig {
+  /** GitHub REST API base, no trailing slash. */
+  githubApi: string;
+  /** Optional GitHub token: raises the rate limit, required to publish. */
+  githubToken?: string;
+  /** Most pages of a user's gist list read (100 gists a page). */
+  githubMaxPages: number;
+  /** DNS servers (`ip` or `ip:port`, IPv6 as `[::1]:53`); empty = the system's. */
+  dnsServers: string[];
+  /** RFC 8484 DoH endpoint; when set, TXT lookups go over HTTPS instead of UDP/TCP. */
+  dohUrl?: string;
+  /** nostr relays (ws:// or wss://). */
+  nostrRelays: string[];
+  /** PLC directory base (did:plc → DID document). */
+  plcDirectory: string;
+  /** Bluesky AppView base, for the post fallback. */
+  bskyAppView: string;
+  /** Scheme used to reach ActivityPub hosts: `https` in production, `http` for loopback tests. */
+  apScheme: 'https' | 'http';
+  /** Most outbox items read when looking for a proof in posts. */
+  apOutboxItems: number;
+  /** Mastodon access token for publishing. */
+  mastodonToken?: string;
+  /** Bluesky app password for publishing. */
+  blueskyAppPassword?: string;
+  /** Per-request deadline, ms (connect + headers + body + redirects). */
+  timeoutMs: number;
+  /** Response-size cap, bytes. */
+  maxBytes: number;
+  /** Redirects followed before too_many_redirects. */
+  maxRedirects: number;
+  /** Allow requests to private, loopback, link-local, ULA and CGNAT addresses (tests). */
+  allowPrivate: boolean;
+}
+
+export const DEFAULT_CHANNEL_CONFIG: Readonly<ChannelConfig> = Object.freeze({
+  githubApi: 'https://api.github.com',
+  githubMaxPages: 10,
+  dnsServers: [],
+  nostrRelays: [],
+  plcDirectory: 'https://plc.directory',
+  bskyAppView: 'https://public.api.bsky.app',
+  apScheme: 'https',
+  apOutboxItems: 20,
+  timeoutMs: 10_000,
+  maxBytes: 2 * 1024 * 1024,
+  maxRedirects: 5,
+  allowPrivate: false,
+});
+
+type Kind = 'url' | 'string' | 'list' | 'int' | 'bool' | 'scheme';
+
+/** Each setting: its env var, its config-file key (same as the field) and how to parse it. */
+const SETTINGS: { [K in keyof ChannelConfig]-?: { env: string; kind: Kind } } = {
+  githubApi: { env: 'KEZ_GITHUB_API', kind: 'url' },
+  githubToken: { env: 'KEZ_GITHUB_TOKEN', kind: 'string' },
+  githubMaxPages: { env: 'KEZ_GITHUB_MAX_PAGES', kind: 'int' },
+  dnsServers: { env: 'KEZ_DNS_SERVERS', kind: 'list' },
+  dohUrl: { env: 'KEZ_DOH_URL', kind: 'url' },
+  nostrRelays: { env: 'KEZ_NOSTR_RELAYS', kind: 'list' },
+  plcDirectory: { env: 'KEZ_PLC_DIRECTORY', kind: 'url' },
+  bskyAppView: { env: 'KEZ_BSKY_APPVIEW', kind: 'url' },
+  apScheme: { env: 'KEZ_AP_SCHEME', kind: 'scheme' },
+  apOutboxItems: { env: 'KEZ_AP_OUTBOX_ITEMS', kind: 'int' },
+  mastodonToken: { env: 'KEZ_MASTODON_TOKEN', kind: 'string' },
+  blueskyAppPassword: { env: 'KEZ_BLUESKY_APP_PASSWORD', kind: 'string' },
+  timeoutMs: { env: 'KEZ_TIMEOUT_MS', kind: 'int' },
+  maxBytes: { env: 'KEZ_MAX_BYTES', kind: 'int' },
+  maxRedirects: { env: 'KEZ_MAX_REDIRECTS', kind: 'int' },
+  allowPrivate: { env: 'KEZ_ALLOW_PRIVATE', kind: 'bool' },
+};
+
+/** The env var that sets each field (for help texts and docs). */
+export const CHANNEL_ENV: { readonly [K in keyof ChannelConfig]-?: string } = Object.fromEntries(
+  Object.entries(SETTINGS).map(([k, v]) => [k, v.env]),
+) as { [K in keyof ChannelConfig]-?: string };
+
+function parseValue(kind: Kind, raw: unknown, where: string): unknown {
+  switch (kind) {
+    case 'string':
+      if (typeof raw !== 'string' || raw === '') throw new InputError(`${where} must be a string`);
+      return raw;
+    case 'url': {
+      if (typeof raw !== 'string') throw new InputError(`${where} must be a URL`);
+      let u: URL;
+      try {
+        u = new URL(raw);
+      } catch {
+        throw new InputError(`${where} is not a URL: "${raw.slice(0, 100)}"`);
+      }
+      if (u.protocol !== 'https:' && u.protocol !== 'http:')
+        throw new InputError(`${where} must be an http(s) URL`);
+      return raw.replace(/\/+$/, '');
+    }
+    case 'list': {
+      const items = Array.isArray(raw)
+        ? raw
+        : typeof raw === 'string'
+          ? raw.split(/[,\s]+/)
+          : undefined;
+      if (!items || !items.every((x) => typeof x === 'string'))
+        throw new InputError(`${where} must be a list of strings (comma-separated)`);
+      return items.map((x: string) => x.trim()).filter((x: string) => x !== '');
+    }
+    case 'int': {
+      const n = typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
+      if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0)
+        throw new InputError(`${where} must be a non-negative integer`);
+      return n;
+    }
+    case 'bool': {
+      if (typeof raw === 'boolean') return raw;
+      if (typeof raw === 'string') {
+        const s = raw.trim().toLowerCase();
+        if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+        if (['0', 'false', 'no', 'off', ''].includes(s)) return false;
+      }
+      throw new InputError(`${where} must be true or false`);
+    }
+    case 'scheme':
+      if (raw !== 'https' && raw !== 'http') throw new InputError(`${where} must be https or http`);
+      return raw;
+  }
+}
+
+export interface ConfigSources {
+  /** Command-line values (already named like the fields); undefined entries are ignored. */
+  flags?: Partial<Record<keyof ChannelConfig, unknown>>;
+  /** Environment, e.g. process.env. */
+  env?: Record<string, string | undefined>;
+  /** Parsed `$KEZ_HOME/config.json`; only the known keys are read (other tools share the file). */
+  file?: unknown;
+}
+
+/**
+ * Build a ChannelConfig from its sources. Throws InputError naming the bad
+ * setting and where it came from.
+ *
+ * @example
+ * resolveChannelConfig({ flags: { allowPrivate: true }, env: process.env });
+ */
+export function resolveChannelConfig(sources: ConfigSources = {}): ChannelConfig {
+  const out: Record<string, unknown> = { ...DEFAULT_CHANNEL_CONFIG };
+  let file: Record<string, unknown> = {};
+  if (sources.file !== undefined) {
+    if (typeof sources.file !== 'object' || sources.file === null || Array.isArray(sources.file))
+      throw new InputError('config.json must hold a JSON object');
+    file = sources.file as Record<string, unknown>;
+  }
+  for (const [key, { env, kind }] of Object.entries(SETTINGS)) {
+    const flag = sources.flags?.[key as keyof ChannelConfig];
+    const envValue = sources.env?.[env];
+    if (flag !== undefined) out[key] = parseValue(kind, flag, `flag for ${key}`);
+    else if (envValue !== undefined && envValue !== '')
+      out[key] = parseValue(kind, envValue, `$${env}`);
+    else if (file[key] !== undefined)
+      out[key] = parseValue(kind, file[key], `config.json "${key}"`);
+  }
+  const cfg = out as unknown as ChannelConfig;
+  if (cfg.timeoutMs < 1) throw new InputError('timeout must be at least 1 ms');
+  if (cfg.maxBytes < 1024) throw new InputError('the size cap must be at least 1024 bytes');
+  return cfg;
+}
