@@ -47,6 +47,79 @@ export const REASONS = {
     text: 'the signing key is neither the chain key nor a live device of it',
   },
 
+  // invalid: a sigchain event breaks a chain rule (SPEC §8); validation stops there
+  bad_prev: {
+    status: 'invalid',
+    retry: false,
+    text: "the event's prev is not the id of the event before it",
+  },
+  bad_genesis: {
+    status: 'invalid',
+    retry: false,
+    text: 'the first event must have seq 1, prev null and be signed by the chain key',
+  },
+  wrong_chain: { status: 'invalid', retry: false, text: 'the event belongs to another chain' },
+  missing_countersig: {
+    status: 'invalid',
+    retry: false,
+    text: 'the rotate event has no countersignature by the new key',
+  },
+  bad_countersig: {
+    status: 'invalid',
+    retry: false,
+    text: "the new key's countersignature on the rotate event does not verify",
+  },
+  bad_rotation: {
+    status: 'invalid',
+    retry: false,
+    text: "the rotate event's new key was already a key or device of this chain",
+  },
+  unknown_op: {
+    status: 'invalid',
+    retry: false,
+    text: 'the event has an op this version does not know',
+  },
+  event_in_future: {
+    status: 'invalid',
+    retry: true,
+    text: 'the event is dated more than the allowed clock skew ahead of now',
+  },
+  time_went_backwards: {
+    status: 'invalid',
+    retry: false,
+    text: 'the event is dated before the event it follows',
+  },
+  device_not_allowed: {
+    status: 'invalid',
+    retry: false,
+    text: 'a device key may only sign add and revoke of claims',
+  },
+  claim_not_allowed: {
+    status: 'invalid',
+    retry: false,
+    text: 'the added claim is not signed by the chain key or a live device of it (or names the wrong primary)',
+  },
+  duplicate_claim: {
+    status: 'invalid',
+    retry: false,
+    text: 'the claim was already added to the chain',
+  },
+  unknown_claim: {
+    status: 'invalid',
+    retry: false,
+    text: 'the revoke names a claim that is not live in the chain',
+  },
+  duplicate_device: {
+    status: 'invalid',
+    retry: false,
+    text: 'the device is already a key or device of the chain',
+  },
+  unknown_device: {
+    status: 'invalid',
+    retry: false,
+    text: 'the revoke_device names a key that is not a live device of the chain',
+  },
+
   // revoked
   revoked: { status: 'revoked', retry: false, text: 'the claim was revoked in the sigchain' },
   key_rotated: {
