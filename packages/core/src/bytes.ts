@@ -26,6 +26,8 @@ export function toHex(b: Uint8Array): string {
 }
 
 const HEX_RE = /^(?:[0-9a-f]{2})*$/;
+const NIBBLE = new Uint8Array(128);
+for (let i = 0; i < 16; i++) NIBBLE['0123456789abcdef'.charCodeAt(i)] = i;
 
 /** Parse lowercase hex of an exact byte length; `what` names the field in the error. */
 export function fromHex(s: string, length: number | undefined, what: string): Uint8Array {
@@ -38,7 +40,8 @@ export function fromHex(s: string, length: number | undefined, what: string): Ui
     );
   }
   const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.slice(i * 2, i * 2 + 2), 16);
+  for (let i = 0; i < out.length; i++)
+    out[i] = (NIBBLE[s.charCodeAt(2 * i)]! << 4) | NIBBLE[s.charCodeAt(2 * i + 1)]!;
   return out;
 }
 

@@ -2,12 +2,12 @@
 import { fromHex, toHex, utf8 } from './bytes.js';
 import { InputError, KezError } from './errors.js';
 import { parseIdentity } from './identity.js';
-import { canonicalize } from './jcs.js';
 import type { Json } from './jcs.js';
 import { formatKeyRef, parseKeyRef } from './keys.js';
+import type { KeyRef } from './keys.js';
 import { verdict } from './result.js';
 import type { Verdict } from './result.js';
-import { objectId, signingDigest } from './signing.js';
+import { objectId, signingDigest, signingDigestOfJcs, unsignedJcs } from './signing.js';
 import { getSuite } from './suites/index.js';
 import type { SuiteName } from './suites/index.js';
 
@@ -51,6 +51,21 @@ function isTimestamp(v: unknown): v is number {
  * Throws InputError naming the first problem.
  */
 export function parseClaim(value: unknown): Claim {
+  return parseClaimParts(value).claim;
+}
+
+interface ClaimParts {
+  claim: Claim;
+  key: KeyRef;
+  sig: Uint8Array;
+  /** JCS of the claim without "sig": computed once, used for the size cap and the signature. */
+  unsigned: string;
+}
+
+// `,"sig":"<128 hex>"` — what the signature adds to the JCS length.
+const SIG_JCS_BYTES = 1 + 6 + 130;
+
+function parseClaimParts(value: unknown): ClaimParts {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InputError('claim must be a JSON object');
   }
@@ -92,11 +107,12 @@ export function parseClaim(value: unknown): Claim {
     throw new InputError('claim "ext" must be an object');
   }
   if (typeof o.sig !== 'string') throw new InputError('claim "sig" must be a string');
-  fromHex(o.sig, 64, 'claim "sig"');
-  const size = utf8(canonicalize(o)).length;
+  const sig = fromHex(o.sig, 64, 'claim "sig"');
+  const unsigned = unsignedJcs(o);
+  const size = utf8(unsigned).length + SIG_JCS_BYTES;
   if (size > MAX_CLAIM_BYTES)
     throw new InputError(`claim is ${size} bytes; the limit is ${MAX_CLAIM_BYTES}`);
-  return o as unknown as Claim;
+  return { claim: o as unknown as Claim, key, sig, unsigned };
 }
 
 export interface CreateClaimOptions {
@@ -130,12 +146,18 @@ export async function createClaim(opts: CreateClaimOptions): Promise<Claim> {
 /** True when the claim's signature verifies under its own key. Never throws. */
 export async function verifyClaimSignature(claim: Claim): Promise<boolean> {
   try {
-    const key = parseKeyRef(claim.key);
-    const sig = fromHex(claim.sig, 64, 'sig');
-    return await getSuite(key.suite).verify(sig, signingDigest('claim', claim), key.publicKey);
+    return await verifyParts(parseClaimParts(claim));
   } catch {
     return false;
   }
+}
+
+function verifyParts(p: ClaimParts): Promise<boolean> {
+  return getSuite(p.key.suite).verify(
+    p.sig,
+    signingDigestOfJcs('claim', p.unsigned),
+    p.key.publicKey,
+  );
 }
 
 export interface CheckClaimOptions {
@@ -143,7 +165,7 @@ export interface CheckClaimOptions {
   now: number;
   /** The identity asked about; the claim's subject must equal its normalized form. */
   subject?: string;
-  /** The key asked about (key ref or npub); the claim must be signed by it (or name it as primary). */
+  /** The key asked about (key ref or npub); the claim must be signed by it. */
   key?: string;
 }
 
@@ -155,14 +177,15 @@ export async function checkClaim(
   claimValue: unknown,
   opts: CheckClaimOptions,
 ): Promise<Verdict & { claim?: Claim }> {
-  let claim: Claim;
+  let parts: ClaimParts;
   try {
-    claim = parseClaim(claimValue);
+    parts = parseClaimParts(claimValue);
   } catch (e) {
     if (e instanceof KezError) return verdict(e.code, e.message);
     throw e;
   }
-  if (!(await verifyClaimSignature(claim)))
+  const claim = parts.claim;
+  if (!(await verifyParts(parts)))
     return { ...verdict('bad_signature', `signature does not verify under ${claim.key}`), claim };
   if (opts.subject !== undefined) {
     const want = parseIdentity(opts.subject).text;
@@ -174,7 +197,9 @@ export async function checkClaim(
   }
   if (opts.key !== undefined) {
     const want = parseKeyRef(opts.key).text;
-    if (want !== claim.key && want !== claim.primary) {
+    // `primary` is an unverified pointer until the sigchain confirms the device
+    // (SPEC §9.2 step 7), so it never satisfies a key filter here.
+    if (want !== claim.key) {
       return { ...verdict('key_mismatch', `claim is signed by ${claim.key}, not ${want}`), claim };
     }
   }

@@ -1,6 +1,6 @@
 /**
  * The signing input, with domain separation, used for everything KEZ signs
- * (SPEC §4.2): SHA-256( "KEZ-v0.2/" kind "\n" ‖ JCS(object without "sig") ).
+ * (SPEC §4.3): SHA-256( "KEZ-v0.2/" kind "\n" ‖ JCS(object without "sig") ).
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, utf8 } from './bytes.js';
@@ -27,9 +27,19 @@ export function signingInput(
   obj: object,
   omit: readonly string[] = ['sig'],
 ): Uint8Array {
+  return concatBytes(prefixes.get(kind)!, utf8(unsignedJcs(obj, omit)));
+}
+
+/** JCS of `obj` without the named fields. */
+export function unsignedJcs(obj: object, omit: readonly string[] = ['sig']): string {
   const copy: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) if (!omit.includes(k)) copy[k] = v;
-  return concatBytes(prefixes.get(kind)!, utf8(canonicalize(copy)));
+  return canonicalize(copy);
+}
+
+/** The digest when the JCS of the unsigned object is already at hand (verifiers canonicalize once). */
+export function signingDigestOfJcs(kind: SigningKind, jcs: string): Uint8Array {
+  return sha256(concatBytes(prefixes.get(kind)!, utf8(jcs)));
 }
 
 export function signingDigest(

@@ -117,3 +117,18 @@ describe('ed25519 strictness: one rule whatever the primitive', () => {
     }
   });
 });
+
+describe('ed25519: mixed-order keys are refused (one rule for cofactored and cofactorless verifiers)', () => {
+  test('a valid key plus a small-order component is not accepted', async () => {
+    const sk = ed25519.utils.randomSecretKey();
+    const A = ed25519.Point.fromBytes(ed25519.getPublicKey(sk));
+    // An order-8 point: the encoding with y = 0 is order 4; pick any torsion point noble can decode.
+    const torsion = ed25519.Point.fromBytes(
+      hexToBytes('26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05'),
+    );
+    assert.equal(torsion.isSmallOrder(), true);
+    const mixed = A.add(torsion).toBytes();
+    assert.equal(getSuite('ed25519').isValidPublicKey(ed25519.getPublicKey(sk)), true);
+    assert.equal(getSuite('ed25519').isValidPublicKey(mixed), false);
+  });
+});

@@ -8,19 +8,25 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import type { Suite } from './types.js';
 
-const L = 2n ** 252n + 27742317777372353535851937790883648493n;
-const P = 2n ** 255n - 19n;
+// Little-endian bytes of the group order L and the field prime p (RFC 8032 §5.1).
+const L_LE = Uint8Array.from([
+  0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+]);
+const P_LE = Uint8Array.from([0xed, ...new Array<number>(30).fill(0xff), 0x7f]);
 
-function leToBigInt(b: Uint8Array, from: number, to: number): bigint {
-  let n = 0n;
-  for (let i = to - 1; i >= from; i--) n = (n << 8n) | BigInt(b[i]!);
-  return n;
+/** a < b for 32-byte little-endian numbers; `mask` clears the sign bit of a's top byte. Byte compares, no BigInt: this runs per signature. */
+function lessThanLE(a: Uint8Array, b: Uint8Array, mask = 0xff): boolean {
+  for (let i = 31; i >= 0; i--) {
+    const x = i === 31 ? a[i]! & mask : a[i]!;
+    if (x !== b[i]) return x < b[i]!;
+  }
+  return false;
 }
 
 /** y < p with the sign bit masked off: the encoding is canonical (RFC 8032 §5.1.3 step 1). */
 function isCanonicalPointEncoding(b: Uint8Array): boolean {
-  const y = leToBigInt(b, 0, 32) & ((1n << 255n) - 1n);
-  return y < P;
+  return lessThanLE(b, P_LE, 0x7f);
 }
 
 const keyCheckCache = new Map<string, boolean>();
@@ -42,7 +48,10 @@ function isStrictPublicKey(pk: Uint8Array): boolean {
   if (isCanonicalPointEncoding(pk)) {
     try {
       const A = ed25519.Point.fromBytes(pk, false);
-      ok = !A.isSmallOrder();
+      // Torsion-free, not just "not small order": a key with a small-order component
+      // lets its holder make signatures that cofactored verifiers accept and
+      // cofactorless ones (WebCrypto/OpenSSL) reject — two rules, which SPEC §3.3 forbids.
+      ok = !A.isSmallOrder() && A.isTorsionFree();
     } catch {
       ok = false;
     }
@@ -55,7 +64,7 @@ function isStrictPublicKey(pk: Uint8Array): boolean {
 /** Signature pre-checks shared by every primitive: S < L and canonical R. */
 function isStrictSignatureShape(sig: Uint8Array): boolean {
   if (sig.length !== 64) return false;
-  if (leToBigInt(sig, 32, 64) >= L) return false;
+  if (!lessThanLE(sig.subarray(32, 64), L_LE)) return false;
   return isCanonicalPointEncoding(sig.subarray(0, 32));
 }
 
@@ -85,14 +94,25 @@ function probeSubtle(): Promise<boolean> {
       return false;
     }
   })();
+  void subtleOk.then((v) => (subtleReady = v));
   return subtleOk;
 }
+/** The probe's answer once known, so the hot path does not await it again. */
+let subtleReady: boolean | undefined;
 
 function hex(s: string): Uint8Array {
   return Uint8Array.from(s.match(/../g)!.map((h) => parseInt(h, 16)));
 }
 
-async function subtleVerify(sig: Uint8Array, msg: Uint8Array, pk: Uint8Array): Promise<boolean> {
+function subtleVerify(sig: Uint8Array, msg: Uint8Array, pk: Uint8Array): Promise<boolean> {
+  const subtle = globalThis.crypto.subtle;
+  const key = cryptoKeyCache.get(keyId(pk));
+  // Hot path: a known key goes straight to the primitive, no extra await.
+  if (key) return subtle.verify({ name: 'Ed25519' }, key, ab(sig), ab(msg));
+  return importAndVerify(sig, msg, pk);
+}
+
+async function importAndVerify(sig: Uint8Array, msg: Uint8Array, pk: Uint8Array): Promise<boolean> {
   const subtle = globalThis.crypto.subtle;
   const id = keyId(pk);
   let key = cryptoKeyCache.get(id);
@@ -116,7 +136,11 @@ export async function verifyEd25519(
 ): Promise<boolean> {
   if (!isStrictPublicKey(pk) || !isStrictSignatureShape(sig)) return false;
   try {
-    if (primitive === 'auto' && (await probeSubtle())) return await subtleVerify(sig, msg, pk);
+    const useSubtle = primitive === 'auto' && (subtleReady ?? (await probeSubtle()));
+    if (useSubtle) return await subtleVerify(sig, msg, pk);
+    // noble checks the cofactored equation; with A torsion-free, requiring R torsion-free
+    // too makes it accept exactly what the cofactorless WebCrypto path accepts.
+    if (!ed25519.Point.fromBytes(sig.subarray(0, 32), false).isTorsionFree()) return false;
     return ed25519.verify(sig, msg, pk, { zip215: false });
   } catch {
     return false;

@@ -1,0 +1,105 @@
+/**
+ * Claim verifications/s per suite beside the raw primitive's verifications/s,
+ * measured in the same process, interleaved, so machine noise hits both alike.
+ * Run alone: node --import tsx --conditions=kez-source packages/core/bench/claims.bench.ts
+ */
+import { schnorr } from '@noble/curves/secp256k1.js';
+import {
+  checkClaim,
+  createClaim,
+  fromHex,
+  getSuite,
+  parseKeyRef,
+  signingDigest,
+  type Claim,
+  type SuiteName,
+} from '@kez/core';
+
+const NOW = 1764000000;
+
+/**
+ * Operations per CPU-second of this process (all its threads, so WebCrypto's
+ * thread pool counts): on a shared machine wall time also measures the neighbours.
+ */
+async function opsPerSecond(fn: () => Promise<unknown>, ms: number): Promise<number> {
+  const end = performance.now() + ms;
+  let n = 0;
+  const c0 = process.cpuUsage();
+  while (performance.now() < end) {
+    for (let i = 0; i < 20; i++) await fn();
+    n += 20;
+  }
+  const c = process.cpuUsage(c0);
+  return (n * 1e6) / (c.user + c.system);
+}
+
+/** The primitive alone, over a precomputed digest and decoded key/signature. */
+async function rawVerifier(suite: SuiteName, claim: Claim): Promise<() => Promise<boolean>> {
+  const pk = parseKeyRef(claim.key).publicKey;
+  const sig = fromHex(claim.sig, 64, 'sig');
+  const digest = signingDigest('claim', claim);
+  if (suite === 'nostr') return async () => schnorr.verify(sig, digest, pk);
+  const subtle = globalThis.crypto.subtle;
+  const key = await subtle.importKey(
+    'raw',
+    pk as Uint8Array<ArrayBuffer>,
+    { name: 'Ed25519' },
+    false,
+    ['verify'],
+  );
+  return () =>
+    subtle.verify(
+      { name: 'Ed25519' },
+      key,
+      sig as Uint8Array<ArrayBuffer>,
+      digest as Uint8Array<ArrayBuffer>,
+    );
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((x, y) => x - y);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+export async function run(ms = 3000): Promise<string[]> {
+  const lines: string[] = [];
+  for (const suite of ['nostr', 'ed25519'] as const) {
+    const claim = await createClaim({
+      subject: 'github:jason',
+      suite,
+      secretKey: getSuite(suite).generateSecretKey(),
+      now: NOW,
+      expiresAt: NOW + 86400,
+    });
+    // A fresh copy per round, as a verifier gets from parsing; checkClaim does the whole offline check.
+    const full = async () => {
+      const r = await checkClaim({ ...claim }, { now: NOW + 1, subject: 'github:jason' });
+      if (r.status !== 'valid') throw new Error('bench claim did not verify');
+    };
+    const raw = await rawVerifier(suite, claim);
+    if (!(await raw())) throw new Error('raw primitive did not verify');
+    // Short interleaved rounds; the median of per-round ratios resists the noise of a shared machine.
+    const rawRates: number[] = [];
+    const fullRates: number[] = [];
+    const ratios: number[] = [];
+    const rounds = 12;
+    for (let round = 0; round < rounds; round++) {
+      const r = await opsPerSecond(raw, ms / rounds / 2);
+      const f = await opsPerSecond(full, ms / rounds / 2);
+      rawRates.push(r);
+      fullRates.push(f);
+      ratios.push(f / r);
+    }
+    const a = median(rawRates);
+    const b = median(fullRates);
+    const ratio = median(ratios);
+    lines.push(
+      `claim verify  ${suite.padEnd(8)} ${b.toFixed(0).padStart(7)} claims/cpu-s   raw ${suite === 'nostr' ? 'noble schnorr.verify' : 'WebCrypto Ed25519  '} ${a.toFixed(0).padStart(7)} /cpu-s   ratio ${ratio.toFixed(2)} (target ≥ 0.90)`,
+    );
+  }
+  return lines;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const l of await run()) console.log(l);
+}

@@ -1,0 +1,40 @@
+/**
+ * JCS assembled from an object's members (RFC 8785 §3.2.3 sorts members by
+ * UTF-16 code units), so one canonicalization of each value serves the event
+ * id, the event signature and the rotate countersignature: removing a
+ * top-level member from a JCS object is the JCS of the object without it.
+ */
+import { canonicalize } from '../jcs.js';
+
+/** `[name, '"name":<JCS of value>']`, sorted by name, undefined values left out. */
+export type Members = readonly (readonly [string, string])[];
+
+/**
+ * Canonical text of every member of `obj`. `pre` supplies the JCS of values
+ * already canonicalized (the claim inside an `add` event).
+ */
+export function canonicalMembers(
+  obj: Readonly<Record<string, unknown>>,
+  pre: Readonly<Record<string, string>> = {},
+): Members {
+  const out: [string, string][] = [];
+  for (const k of Object.keys(obj).sort()) {
+    const v = obj[k];
+    if (v === undefined) continue;
+    out.push([k, canonicalize(k) + ':' + (pre[k] ?? canonicalize(v))]);
+  }
+  return out;
+}
+
+/** The JCS object made of `members` minus those named in `omit`. */
+export function joinMembers(members: Members, omit: readonly string[] = []): string {
+  let s = '{';
+  let first = true;
+  for (const [k, text] of members) {
+    if (omit.includes(k)) continue;
+    if (!first) s += ',';
+    first = false;
+    s += text;
+  }
+  return s + '}';
+}
