@@ -1,0 +1,41 @@
+/**
+ * The command registry: every `kez` command is one module in this list.
+ *
+ * To add a command (say `kez sigchain add`):
+ *   1. create src/commands/sigchain/add.ts exporting
+ *        export const sigchainAdd = defineCommand({ group: 'sigchain', name: 'add', args: […],
+ *          summary, examples, options: () => [new Option(…)], jsonFields, async run({ args, opts, deps }) { … } });
+ *      `run` returns `{ data, human, exitCode? }`; output.ts prints it (human text or --json),
+ *      and throws UsageError / LocalError / core's InputError for failures (cli.ts maps them to
+ *      exit codes). Use `deps.now()`, `deps.env`, `deps.io` — never process.* directly.
+ *   2. import it below and add it to COMMANDS (one line);
+ *   3. for a new group (sigchain, verify), add one line to GROUPS. Top-level commands
+ *      (`kez publish`) leave `group` out and live in src/commands/<name>.ts.
+ * --json, --fields and the Examples / JSON fields help sections come for free.
+ */
+import type { CommandModule } from '../command.js';
+import { claimCreate } from './claim/create.js';
+import { claimVerify } from './claim/verify.js';
+import { help } from './help.js';
+import { keyExport } from './key/export.js';
+import { keyGenerate } from './key/generate.js';
+import { keyImport } from './key/import.js';
+import { keyList } from './key/list.js';
+import { keyShow } from './key/show.js';
+
+/** Command groups (`kez <group> <verb>`) and their one-line summaries, in help order. */
+export const GROUPS: Readonly<Record<string, string>> = {
+  key: 'create, import, show and export signing keys',
+  claim: 'create and verify signed identity claims (offline)',
+};
+
+export const COMMANDS: readonly CommandModule[] = [
+  keyGenerate,
+  keyImport,
+  keyShow,
+  keyList,
+  keyExport,
+  claimCreate,
+  claimVerify,
+  help,
+];
