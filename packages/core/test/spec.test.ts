@@ -9,7 +9,7 @@ import { repoRoot } from './_util.js';
 const spec = readFileSync(join(repoRoot, 'SPEC.md'), 'utf8');
 
 test('SPEC §9.6 reason-code table equals packages/core/src/reasons.ts, row for row', () => {
-  const section = spec.slice(spec.indexOf('Reason codes'));
+  const section = spec.slice(spec.indexOf('### 9.6 Reason codes'));
   const rows = [
     ...section.matchAll(/^\| `([a-z_]+)` \| ([a-z]+) \| (true|false) \| (.+?) \|$/gm),
   ].map((m) => ({
