@@ -53,6 +53,8 @@ export interface ChannelContext {
 export interface PublishOptions {
   /** ap: put the claim in a profile field or a post (default: a field when it fits, else a post). */
   apTarget?: 'field' | 'post';
+  /** nostr: the npub's secret key that signs the proof event (for nostr-suite claims, the KEZ key itself). */
+  nostrSecretKey?: Uint8Array;
 }
 
 export interface ChannelPlugin<Ctx = ChannelContext> {
@@ -97,4 +99,22 @@ export interface Net {
   fetch(url: string, req?: NetRequest): Promise<NetResponse>;
   /** TXT records of a name, each record's character-strings unjoined; null when the name has none (NXDOMAIN/NODATA). */
   resolveTxt(name: string): Promise<string[][] | null>;
+  /** WebSocket for nostr relays: the browser's global, or `ws` in Node (with the private-address guard). */
+  webSocket?: WebSocketConstructor;
 }
+
+/** An event handler property, compared bivariantly so the DOM's and `ws`'s richer event types fit. */
+type Handler<E> = { bivarianceHack(ev: E): void }['bivarianceHack'];
+
+/** The part of the WHATWG WebSocket KEZ uses; the browser's global and Node's `ws` both fit. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: Handler<unknown> | null;
+  onmessage: Handler<{ data: unknown }> | null;
+  onerror: Handler<unknown> | null;
+  onclose: Handler<unknown> | null;
+}
+
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
