@@ -165,14 +165,13 @@ export interface KeyInfo {
  * @example describeKey(store.read('default'), store.pathOf('default'))
  */
 export function describeKey(file: KeyFile, path: string): KeyInfo {
-  const info: KeyInfo = {
+  return {
     name: file.name,
     suite: file.suite,
     public: file.public,
+    ...(file.suite === 'nostr' ? { npub: displayKey(parseKeyRef(file.public)) } : {}),
     path,
     encrypted: file.encrypted !== undefined,
     created_at: file.created_at,
   };
-  if (file.suite === 'nostr') info.npub = displayKey(parseKeyRef(file.public));
-  return info;
 }

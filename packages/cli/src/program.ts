@@ -51,7 +51,7 @@ export function createProgram(session: Session): Command {
     .showSuggestionAfterError(true)
     .addHelpText('after', EPILOGUE);
   for (const [name, summary] of Object.entries(GROUPS)) {
-    program.command(name).summary(summary).description(summary);
+    program.command(name).summary(summary).description(summary).helpCommand(false);
   }
   for (const add of COMMANDS) add(program, session);
   routeExits(program);
@@ -69,9 +69,12 @@ function routeExits(cmd: Command): void {
 function fromCommander(err: CommanderError, cmd: Command): Error {
   if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version')
     return new ExitSignal(EXIT.OK);
-  // A group run without a verb: commander already printed its help on stderr.
-  if (err.code === 'commander.help')
-    return new ExitSignal(err.exitCode === 0 ? EXIT.OK : EXIT.USAGE);
+  if (err.code === 'commander.help') {
+    if (err.exitCode === 0) return new ExitSignal(EXIT.OK);
+    // A group run without a verb: commander has printed its help on stderr; end with our line.
+    const verbs = cmd.commands.map((c) => c.name()).join(', ');
+    return new UsageError(`missing command: ${commandPath(cmd)} <command>`, `one of: ${verbs}`);
+  }
   const [first = '', ...rest] = err.message.replace(/^error: /, '').split('\n');
   const suggestion = rest.join(' ').match(/\(Did you mean (.+)\?\)/);
   return new UsageError(
