@@ -136,7 +136,7 @@ export function readEvent(value: unknown, cache: KeyCache = new Map()): EventSha
   if (o.type !== 'event') throw new InputError('event "type" must be "event"');
   if (typeof o.op !== 'string') throw new InputError('event "op" must be a string');
   // SPEC §8.4: an op this version does not know makes the chain invalid from that event.
-  if (!isOp(o.op)) throw new InputError(`unknown op "${o.op.slice(0, 40)}"`, 'unknown_op');
+  if (!isOp(o.op)) throw new InputError(`unknown op "${o.op.slice(0, 40)}"`);
   const op = o.op;
   for (const k of Object.keys(o)) {
     if (!ALLOWED[op].has(k))
@@ -168,7 +168,7 @@ export function readEvent(value: unknown, cache: KeyCache = new Map()): EventSha
       shape.newKey = keyField(o.new_key, 'new_key', cache);
       // SPEC §8.1: the new key must countersign; without it the hand-over proves nothing.
       if (o.countersig === undefined)
-        throw new InputError('rotate event has no "countersig"', 'missing_countersig');
+        throw new InputError('rotate event has no "countersig"');
       hexField(o.countersig, 64, 'countersig');
       break;
     case 'add_device':

@@ -4,7 +4,6 @@
  * siblings are all judged against the same state.
  */
 import { CLOCK_SKEW_SECONDS } from '../claim.js';
-import type { ReasonCode } from '../reasons.js';
 import type { PreparedEvent } from './prepare.js';
 import type { ChainPoint, ChainProblem, ChainState, DeviceInfo, KeyPeriod } from './state.js';
 
@@ -57,7 +56,7 @@ function isChainKey(w: Working, key: string): boolean {
   return key === w.state.currentKey || w.keys.has(key);
 }
 
-function problem(p: PreparedEvent, reason: ReasonCode, detail: string): ChainProblem {
+function problem(p: PreparedEvent, reason: string, detail: string): ChainProblem {
   return { seq: p.event.seq, reason, detail, id: p.id };
 }
 

@@ -1,6 +1,5 @@
 /** What validating a sigchain yields (SPEC §8.4): the typed state and the evidence against it. */
 import type { Claim } from '../claim.js';
-import type { ReasonCode } from '../reasons.js';
 import type { ChainEvent } from './event.js';
 
 /** Where in the chain something happened: the event's seq, id and created_at. */
@@ -48,7 +47,7 @@ export interface ChainFork {
 export interface ChainProblem {
   /** null when the event was too broken to say where it belongs. */
   seq: number | null;
-  reason: ReasonCode;
+  reason: string;
   detail: string;
   /** The offending event's id, when it could be computed. */
   id?: string;
