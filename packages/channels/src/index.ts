@@ -1,2 +1,14 @@
 export type * from './types.js';
 export * from './config.js';
+export * from './verify.js';
+export { PLUGINS, getPlugin } from './plugins.js';
+export * as dnsChannel from './dns/index.js';
+export * as githubChannel from './github/index.js';
+export * as apChannel from './ap/index.js';
+export { createGuardedFetch } from './net/guarded-fetch.js';
+export type { GuardOptions, GuardedFetch } from './net/guarded-fetch.js';
+export type { Transport, HopRequest, HopResponse } from './net/transport.js';
+export { isPrivateAddress, isIpLiteral } from './net/address.js';
+export { createDohResolveTxt, encodeDnsQuery, decodeTxtResponse } from './net/doh.js';
+export { makeNetResponse } from './net/response.js';
+export { transportBinding } from './net/binding.js';
