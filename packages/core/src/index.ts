@@ -16,3 +16,4 @@ export * from './claim.js';
 export * from './encodings/index.js';
 export { inspectFrame, zstdDecompressBounded, zstdCompress } from './encodings/zstd-bounded.js';
 export * from './secret-keys.js';
+export * from './sigchain/index.js';
