@@ -1,67 +1,150 @@
 /**
- * An event read once for validation: one canonicalization yields the event
- * id, the event's signing digest, the countersign digest (rotate) and the
- * claim's id and digest (add) — SPEC §8.2 semantics, computed without
- * re-canonicalizing the same object.
+ * SPEC §8.5 step 1 for one candidate: is it a well-typed event, and what are
+ * its id and signing digests. One canonicalization yields the event id, the
+ * event digest, the countersign digest (rotate) and the claim's id and digest
+ * (add): removing a top-level member from a JCS object is the JCS without it.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { fromHex, toHex, utf8 } from '../bytes.js';
-import { InputError } from '../errors.js';
+import { KezError } from '../errors.js';
+import { parseKeyRef } from '../keys.js';
 import type { KeyRef } from '../keys.js';
 import { signingDigestOfJcs } from '../signing.js';
-import { MAX_EVENT_BYTES, readEvent } from './event.js';
+import { EVENT_OPS, readEvent } from './event.js';
 import type { ChainEvent, KeyCache } from './event.js';
+import type { EventFault } from './faults.js';
 import { canonicalMembers, joinMembers } from './members.js';
+import type { EventObject } from './state.js';
 
 export interface PreparedEvent {
-  event: ChainEvent;
-  /** Event id (SPEC §8.2). */
-  id: string;
+  index: number;
+  obj: EventObject;
+  chain: string;
+  seq: number;
+  prev: string | null;
+  created_at: number;
   signer: KeyRef;
+  /** The op as written; may be one this version does not know. */
+  op: unknown;
+  id: string;
   sig: Uint8Array;
   /** digest("event", event without sig). */
   digest: Uint8Array;
-  /** Present for rotate. */
+  /** rotate: what the countersignature is checked against. */
   rotate?: { newKey: KeyRef; countersig: Uint8Array; digest: Uint8Array };
-  /** Present for add. */
+  /** The strict reading (SPEC §8.1, §8.2 structure), or why the event would halt the walk. */
+  strict: { event: ChainEvent } | { why: 'malformed' | 'unknown_op'; detail: string };
+  /** add with a well-formed claim: the claim's id and signature check. */
   claim?: { id: string; key: KeyRef; sig: Uint8Array; digest: Uint8Array };
 }
 
-/** Read and hash one event. Throws InputError when it is not a well-formed event. */
-export function prepareEvent(value: unknown, cache: KeyCache): PreparedEvent {
-  const shape = readEvent(value, cache);
-  const ev = shape.event;
-  let pre: Record<string, string> = {};
-  let claim: PreparedEvent['claim'];
-  if (ev.op === 'add') {
-    const cm = canonicalMembers(ev.claim as unknown as Record<string, unknown>);
-    const full = joinMembers(cm);
-    pre = { claim: full };
-    claim = {
-      id: toHex(sha256(utf8(full))),
-      key: shape.claimKey!,
-      sig: fromHex(ev.claim.sig, 64, 'claim "sig"'),
-      digest: signingDigestOfJcs('claim', joinMembers(cm, ['sig'])),
-    };
+/** Thrown inside prepareEvent; becomes a DroppedEvent. */
+export class DropError extends Error {
+  constructor(
+    readonly why: EventFault,
+    message: string,
+  ) {
+    super(message);
   }
-  const members = canonicalMembers(ev as unknown as Record<string, unknown>, pre);
-  const bytes = utf8(joinMembers(members));
-  if (bytes.length > MAX_EVENT_BYTES)
-    throw new InputError(`event is ${bytes.length} bytes; the limit is ${MAX_EVENT_BYTES}`);
-  const prepared: PreparedEvent = {
-    event: ev,
-    id: toHex(sha256(bytes)),
-    signer: shape.signer,
-    sig: fromHex(ev.sig, 64, 'event "sig"'),
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const HEX128 = /^[0-9a-f]{128}$/;
+
+function isUint(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+function key(v: unknown, what: string, cache: KeyCache, fault: EventFault): KeyRef {
+  if (typeof v !== 'string') throw new DropError('malformed', `"${what}" must be a key ref`);
+  const hit = cache.get(v);
+  if (hit) return hit;
+  let ref: KeyRef;
+  try {
+    ref = parseKeyRef(v);
+  } catch (e) {
+    if (!(e instanceof KezError)) throw e;
+    throw new DropError(e.code === 'malformed' ? 'malformed' : fault, `"${what}": ${e.message}`);
+  }
+  if (ref.text !== v) throw new DropError('malformed', `"${what}" is not a canonical key ref`);
+  cache.set(v, ref);
+  return ref;
+}
+
+/** Read one candidate. Throws DropError when SPEC §8.5 steps 1–2 drop it before any signature check. */
+export function prepareEvent(value: unknown, index: number, cache: KeyCache): PreparedEvent {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new DropError('malformed', 'not a JSON object');
+  const o = value as EventObject;
+  if (typeof o.chain !== 'string') throw new DropError('malformed', '"chain" must be a key ref');
+  if (!isUint(o.seq) || o.seq < 1)
+    throw new DropError('malformed', '"seq" must be an integer >= 1');
+  if (o.prev !== null && (typeof o.prev !== 'string' || !HEX64.test(o.prev)))
+    throw new DropError('malformed', '"prev" must be null or 64 lowercase hex');
+  if (!isUint(o.created_at))
+    throw new DropError('malformed', '"created_at" must be a non-negative integer');
+  if (typeof o.sig !== 'string' || !HEX128.test(o.sig))
+    throw new DropError('malformed', '"sig" must be 128 lowercase hex');
+  const signer = key(o.signer, 'signer', cache, 'weak_key');
+
+  let strict: PreparedEvent['strict'];
+  let claim: PreparedEvent['claim'];
+  const pre: Record<string, string> = {};
+  if (!(EVENT_OPS as readonly unknown[]).includes(o.op)) {
+    strict = { why: 'unknown_op', detail: `unknown op ${JSON.stringify(o.op)?.slice(0, 40)}` };
+  } else {
+    try {
+      const shape = readEvent(o, cache);
+      strict = { event: shape.event };
+      if (shape.event.op === 'add') {
+        const cm = canonicalMembers(shape.event.claim as unknown as EventObject);
+        pre.claim = joinMembers(cm);
+        claim = {
+          id: toHex(sha256(utf8(pre.claim))),
+          key: shape.claimKey!,
+          sig: fromHex(shape.event.claim.sig, 64, 'claim "sig"'),
+          digest: signingDigestOfJcs('claim', joinMembers(cm, ['sig'])),
+        };
+      }
+    } catch (e) {
+      if (!(e instanceof KezError)) throw e;
+      strict = { why: 'malformed', detail: e.message };
+    }
+  }
+
+  let members;
+  try {
+    members = canonicalMembers(o, pre);
+  } catch (e) {
+    if (!(e instanceof KezError)) throw e;
+    throw new DropError('malformed', e.message);
+  }
+  const p: PreparedEvent = {
+    index,
+    obj: o,
+    chain: o.chain,
+    seq: o.seq,
+    prev: o.prev as string | null,
+    created_at: o.created_at,
+    signer,
+    op: o.op,
+    id: toHex(sha256(utf8(joinMembers(members)))),
+    sig: fromHex(o.sig, 64, 'sig'),
     digest: signingDigestOfJcs('event', joinMembers(members, ['sig'])),
+    strict,
   };
-  if (claim) prepared.claim = claim;
-  if (ev.op === 'rotate') {
-    prepared.rotate = {
-      newKey: shape.newKey!,
-      countersig: fromHex(ev.countersig, 64, 'event "countersig"'),
+  if (claim) p.claim = claim;
+  if (o.op === 'rotate') {
+    // SPEC §8.5 step 2: a rotate is authentic only with the new key's countersignature.
+    if (o.countersig === undefined)
+      throw new DropError('missing_countersig', 'rotate has no "countersig"');
+    if (typeof o.countersig !== 'string' || !HEX128.test(o.countersig))
+      throw new DropError('bad_countersig', '"countersig" must be 128 lowercase hex');
+    p.rotate = {
+      newKey: key(o.new_key, 'new_key', cache, 'bad_countersig'),
+      countersig: fromHex(o.countersig, 64, 'countersig'),
       digest: signingDigestOfJcs('rotate-countersign', joinMembers(members, ['sig', 'countersig'])),
     };
   }
-  return prepared;
+  return p;
 }

@@ -1,44 +1,42 @@
 /**
- * The chain rules (SPEC §8.4) for one event against the state before it:
- * `checkEvent` decides, `applyEvent` changes the state. Kept apart so fork
- * siblings are all judged against the same state.
+ * The walk's rules for one authentic event against the state before it:
+ * `authorise` (SPEC §8.5 step 3, §8.6), `checkContent` (§8.1, §8.2, times)
+ * and `applyEvent` (§8.7). Kept apart so fork siblings are judged against
+ * the same state.
  */
-import { CLOCK_SKEW_SECONDS } from '../claim.js';
+import type { ChainEvent } from './event.js';
+import type { EventFault } from './faults.js';
 import type { PreparedEvent } from './prepare.js';
-import type { ChainPoint, ChainProblem, ChainState, DeviceInfo, KeyPeriod } from './state.js';
+import type { ChainPoint, ChainState, DeviceInfo, RotatedKey } from './state.js';
 
-/** Which signatures of an event verified. */
-export interface SigResults {
-  event: boolean;
-  /** add: the claim's own signature. */
-  claim?: boolean;
-  /** rotate: the new key's countersignature. */
-  counter?: boolean;
-}
-
-/** The state being built, with an index of every primary key ever used. */
+/** The state being built, with an index of the rotated-away keys. */
 export interface Working {
   state: ChainState;
-  keys: Map<string, KeyPeriod>;
+  rotated: Map<string, RotatedKey>;
 }
 
-/** What a key is to the chain as of the state (and, for devices, at time `at`). */
+export interface Fault {
+  why: EventFault;
+  detail: string;
+}
+
+/** What a key is to the chain as of the state, at unix time `at` (device expiry: `at >= expires_at`). */
 export type KeyRole =
   | { kind: 'primary' }
-  | { kind: 'rotated'; period: KeyPeriod }
+  | { kind: 'rotated'; rotated: RotatedKey }
   | { kind: 'device'; device: DeviceInfo }
   | { kind: 'device_revoked'; device: DeviceInfo }
   | { kind: 'device_expired'; device: DeviceInfo }
   | { kind: 'unknown' };
 
-/** Role of `key` at unix time `at` (device expiry is `at >= expires_at`). */
+/** SPEC §8.6: a device is live at t if added, not revoked, and t < expires_at (if any). */
 export function roleAt(
   state: ChainState,
-  keys: ReadonlyMap<string, KeyPeriod> | undefined,
   key: string,
   at: number,
+  rotated?: ReadonlyMap<string, RotatedKey>,
 ): KeyRole {
-  if (key === state.currentKey) return { kind: 'primary' };
+  if (key === state.current) return { kind: 'primary' };
   const device = Object.hasOwn(state.devices, key) ? state.devices[key] : undefined;
   if (device) {
     if (device.revoked) return { kind: 'device_revoked', device };
@@ -46,217 +44,152 @@ export function roleAt(
       return { kind: 'device_expired', device };
     return { kind: 'device', device };
   }
-  const period = keys ? keys.get(key) : state.keyHistory.find((p) => p.key === key);
-  if (period) return { kind: 'rotated', period };
-  return { kind: 'unknown' };
+  const r = rotated ? rotated.get(key) : state.rotated.find((x) => x.key === key);
+  return r ? { kind: 'rotated', rotated: r } : { kind: 'unknown' };
 }
 
-/** The current primary or any earlier one. */
-function isChainKey(w: Working, key: string): boolean {
-  return key === w.state.currentKey || w.keys.has(key);
-}
+const DEVICE_OPS: readonly unknown[] = ['add', 'revoke'];
+const KNOWN_OPS: readonly unknown[] = ['add', 'revoke', 'rotate', 'add_device', 'revoke_device'];
 
-function problem(p: PreparedEvent, reason: string, detail: string): ChainProblem {
-  return { seq: p.event.seq, reason, detail, id: p.id };
-}
-
-/** Why the signer may not sign this event, or null when it may. */
-function checkSigner(w: Working, p: PreparedEvent): ChainProblem | null {
-  const ev = p.event;
-  const role = roleAt(w.state, w.keys, ev.signer, ev.created_at);
+/**
+ * SPEC §8.5 step 3: does `p` link to the applied head and is its signer
+ * authorised (§8.6) for its op? null when it belongs in L.
+ */
+export function authorise(w: Working, p: PreparedEvent): Fault | null {
+  const s = w.state;
+  if (p.seq === 1) {
+    if (p.prev !== null) return { why: 'bad_prev', detail: 'seq 1 must have prev null' };
+    if (p.signer.text !== s.chain)
+      return { why: 'bad_genesis', detail: `seq 1 is signed by ${p.signer.text}, not ${s.chain}` };
+    return null;
+  }
+  if (p.prev !== s.head!.id)
+    return {
+      why: 'bad_prev',
+      detail: `prev ${p.prev} is not seq ${s.head!.seq}'s id ${s.head!.id}`,
+    };
+  const role = roleAt(s, p.signer.text, p.created_at, w.rotated);
   switch (role.kind) {
     case 'primary':
       return null;
     case 'device':
-      // SPEC §8.4: devices sign add and revoke of claims, nothing else.
-      if (ev.op === 'add' || ev.op === 'revoke') return null;
-      return problem(p, 'device_not_allowed', `device ${ev.signer} may not sign a ${ev.op} event`);
+      // SPEC §8.6: devices sign add and revoke; an unknown op by a live device is authorised (and then halts).
+      if (DEVICE_OPS.includes(p.op) || !KNOWN_OPS.includes(p.op)) return null;
+      return {
+        why: 'device_not_allowed',
+        detail: `device ${p.signer.text} may not sign ${String(p.op)}`,
+      };
     case 'device_revoked':
-      return problem(
-        p,
-        'device_revoked',
-        `signer ${ev.signer} is a device revoked at seq ${role.device.revoked!.seq}`,
-      );
+      return {
+        why: 'device_revoked',
+        detail: `${p.signer.text} was revoked at seq ${role.device.revoked!.seq}`,
+      };
     case 'device_expired':
-      return problem(
-        p,
-        'device_expired',
-        `signer ${ev.signer} is a device that expired at ${role.device.expires_at}`,
-      );
+      return {
+        why: 'device_expired',
+        detail: `${p.signer.text} expired at ${role.device.expires_at}`,
+      };
     case 'rotated':
-      return problem(
-        p,
-        'key_rotated',
-        `signer ${ev.signer} was rotated away at seq ${role.period.to!.seq}`,
-      );
+      return {
+        why: 'key_rotated',
+        detail: `${p.signer.text} was rotated away at seq ${role.rotated.at.seq}`,
+      };
     case 'unknown':
-      return problem(p, 'not_in_chain', `signer ${ev.signer} is not a key or device of this chain`);
+      return {
+        why: 'not_in_chain',
+        detail: `${p.signer.text} is not a key or device of the chain`,
+      };
   }
 }
 
+/** Key refs this chain used as primary keys: the chain id and every key rotated into. */
+function isPrimaryKey(w: Working, key: string): boolean {
+  return key === w.state.chain || key === w.state.current || w.rotated.has(key);
+}
+
 /**
- * Decide whether event `p` may follow the state (SPEC §8.4). Returns the first
- * broken rule, or null. Order: chain, linkage, time, signature, signer, op.
+ * SPEC §8.5 step 3, the one authorised event at its seq: halt when it is
+ * malformed (§8.1, §8.2 against the state), has an unknown op, or goes back
+ * in time. `claimSigOk`: the added claim's signature verified.
  */
-export function checkEvent(
-  w: Working,
-  p: PreparedEvent,
-  sigs: SigResults,
-  now: number,
-): ChainProblem | null {
+export function checkContent(w: Working, p: PreparedEvent, claimSigOk: boolean): Fault | null {
+  if ('why' in p.strict) return p.strict;
   const s = w.state;
-  const ev = p.event;
-  if (ev.chain !== s.chain)
-    return problem(p, 'wrong_chain', `event is for chain ${ev.chain}, not ${s.chain}`);
-  if (ev.seq === 1) {
-    if (ev.prev !== null) return problem(p, 'bad_genesis', 'seq 1 must have prev null');
-    if (ev.signer !== ev.chain)
-      return problem(p, 'bad_genesis', `seq 1 is signed by ${ev.signer}, not the chain key`);
-  } else {
-    if (ev.prev !== s.head!.id)
-      return problem(
-        p,
-        'bad_prev',
-        ev.prev === null
-          ? `seq ${ev.seq} has prev null`
-          : `prev ${ev.prev} is not the id of seq ${s.head!.seq} (${s.head!.id})`,
-      );
-  }
-  // SPEC §8.4: created_at never decreases and is at most 300 s ahead of the verifier.
-  if (ev.created_at > now + CLOCK_SKEW_SECONDS)
-    return problem(
-      p,
-      'event_in_future',
-      `created_at ${ev.created_at} is ${ev.created_at - now} s ahead of now (skew allowed: ${CLOCK_SKEW_SECONDS} s)`,
-    );
-  if (s.head && ev.created_at < s.head.at)
-    return problem(
-      p,
-      'time_went_backwards',
-      `created_at ${ev.created_at} is before seq ${s.head.seq}'s ${s.head.at}`,
-    );
-  if (!sigs.event)
-    return problem(p, 'bad_signature', `event signature does not verify under ${ev.signer}`);
-  const signerProblem = checkSigner(w, p);
-  if (signerProblem) return signerProblem;
+  if (s.head && p.created_at < s.head.at)
+    return {
+      why: 'time_went_backwards',
+      detail: `created_at ${p.created_at} is before seq ${s.head.seq}'s ${s.head.at}`,
+    };
+  const ev: ChainEvent = p.strict.event;
+  const bad = (detail: string): Fault => ({ why: 'malformed', detail });
   switch (ev.op) {
     case 'add': {
-      if (!sigs.claim)
-        return problem(p, 'bad_signature', `the added claim's signature does not verify`);
-      const c = p.claim!;
-      if (Object.hasOwn(s.liveClaims, c.id) || Object.hasOwn(s.revokedClaims, c.id))
-        return problem(p, 'duplicate_claim', `claim ${c.id} was already added`);
-      return checkAddedClaimKey(w, p);
+      if (!claimSigOk) return bad(`the added claim's signature does not verify`);
+      const claim = ev.claim;
+      if (claim.key === s.current) {
+        if (claim.primary !== undefined)
+          return bad('a claim by the current primary key must not name a "primary"');
+        return null;
+      }
+      // SPEC §8.2: a device signer adds only its own claims or the current primary's.
+      if (ev.signer !== s.current && claim.key !== ev.signer)
+        return bad(`device ${ev.signer} may not add a claim by ${claim.key}`);
+      if (roleAt(s, claim.key, ev.created_at, w.rotated).kind !== 'device')
+        return bad(`claim key ${claim.key} is neither the current primary key nor a live device`);
+      if (claim.primary === undefined || !isPrimaryKey(w, claim.primary))
+        return bad('a device claim must name the chain id or a key rotated into as "primary"');
+      return null;
     }
     case 'revoke':
-      if (!Object.hasOwn(s.liveClaims, ev.target))
-        return problem(
-          p,
-          'unknown_claim',
-          Object.hasOwn(s.revokedClaims, ev.target)
-            ? `claim ${ev.target} is already revoked`
-            : `claim ${ev.target} was never added`,
-        );
       return null;
     case 'rotate':
-      if (!sigs.counter)
-        return problem(
-          p,
-          'bad_countersig',
-          `countersignature does not verify under the new key ${ev.new_key}`,
-        );
-      if (isChainKey(w, ev.new_key) || Object.hasOwn(s.devices, ev.new_key))
-        return problem(p, 'bad_rotation', `new key ${ev.new_key} was already used by this chain`);
+      if (isPrimaryKey(w, ev.new_key) || Object.hasOwn(s.devices, ev.new_key))
+        return bad(`new_key ${ev.new_key} was already used in this chain`);
       return null;
     case 'add_device':
-      if (isChainKey(w, ev.device) || Object.hasOwn(s.devices, ev.device))
-        return problem(
-          p,
-          'duplicate_device',
-          `${ev.device} is already a key or device of the chain`,
-        );
+      if (isPrimaryKey(w, ev.device) || Object.hasOwn(s.devices, ev.device))
+        return bad(`${ev.device} is already a key or device of this chain`);
       return null;
     case 'revoke_device': {
       const d = Object.hasOwn(s.devices, ev.device) ? s.devices[ev.device] : undefined;
-      if (!d) return problem(p, 'unknown_device', `${ev.device} is not a device of the chain`);
-      if (d.revoked)
-        return problem(
-          p,
-          'unknown_device',
-          `${ev.device} was already revoked at seq ${d.revoked.seq}`,
-        );
+      if (!d) return bad(`${ev.device} is not a device of this chain`);
+      if (d.revoked) return bad(`${ev.device} was already revoked at seq ${d.revoked.seq}`);
       return null;
     }
   }
 }
 
-/**
- * SPEC §8.4 add: the claim's key is the current primary or a live device;
- * a device claim names the current primary as `primary`; a device adds only
- * its own claims or the primary's.
- */
-function checkAddedClaimKey(w: Working, p: PreparedEvent): ChainProblem | null {
-  const ev = p.event;
-  if (ev.op !== 'add') return null;
-  const claim = ev.claim;
-  const current = w.state.currentKey;
-  const signerIsDevice = ev.signer !== current;
-  if (claim.key === current) {
-    if (claim.primary !== undefined)
-      return problem(p, 'claim_not_allowed', `a claim by the primary key must not name a primary`);
-    return null;
-  }
-  if (signerIsDevice && claim.key !== ev.signer)
-    return problem(
-      p,
-      'claim_not_allowed',
-      `device ${ev.signer} may add only its own claims or the primary's, not ${claim.key}'s`,
-    );
-  const role = roleAt(w.state, w.keys, claim.key, ev.created_at);
-  if (role.kind !== 'device')
-    return problem(
-      p,
-      'claim_not_allowed',
-      `claim key ${claim.key} is not the current primary or a live device (${role.kind})`,
-    );
-  if (claim.primary !== current)
-    return problem(
-      p,
-      'claim_not_allowed',
-      `device claim must name the current primary ${current} as "primary"`,
-    );
-  return null;
-}
-
-/** Apply an event that passed checkEvent. */
+/** SPEC §8.7: apply an event that passed authorise and checkContent. */
 export function applyEvent(w: Working, p: PreparedEvent): void {
   const s = w.state;
-  const ev = p.event;
-  const point: ChainPoint = { seq: ev.seq, id: p.id, at: ev.created_at };
-  if (ev.seq === 1) {
-    const genesis: KeyPeriod = { key: ev.chain, from: point };
-    s.keyHistory.push(genesis);
-    w.keys.set(ev.chain, genesis);
-    s.currentKey = ev.chain;
-  }
+  const ev = (p.strict as { event: ChainEvent }).event;
+  const point: ChainPoint = { seq: p.seq, id: p.id, at: p.created_at };
   switch (ev.op) {
-    case 'add':
-      s.liveClaims[p.claim!.id] = { claim: ev.claim, added: point };
+    case 'add': {
+      const id = p.claim!.id;
+      // Already present: no effect; a revoked claim stays revoked (SPEC §9.3: revocation is final).
+      if (!Object.hasOwn(s.liveClaims, id) && !Object.hasOwn(s.revokedClaims, id))
+        s.liveClaims[id] = { claim: ev.claim, added: point };
       break;
+    }
     case 'revoke': {
-      const live = s.liveClaims[ev.target]!;
-      delete s.liveClaims[ev.target];
-      const r: ChainState['revokedClaims'][string] = { ...live, revoked: point };
+      if (Object.hasOwn(s.revokedClaims, ev.target)) break;
+      const live = Object.hasOwn(s.liveClaims, ev.target) ? s.liveClaims[ev.target] : undefined;
+      const r: ChainState['revokedClaims'][string] = { revoked: point };
+      if (live) {
+        r.claim = live.claim;
+        r.added = live.added;
+        delete s.liveClaims[ev.target];
+      }
       if (ev.reason !== undefined) r.reason = ev.reason;
       s.revokedClaims[ev.target] = r;
       break;
     }
     case 'rotate': {
-      s.keyHistory[s.keyHistory.length - 1]!.to = point;
-      const next: KeyPeriod = { key: ev.new_key, from: point };
-      s.keyHistory.push(next);
-      w.keys.set(ev.new_key, next);
-      s.currentKey = ev.new_key;
+      const r: RotatedKey = { key: s.current!, at: point };
+      s.rotated.push(r);
+      w.rotated.set(r.key, r);
+      s.current = ev.new_key;
       break;
     }
     case 'add_device': {
@@ -271,5 +204,4 @@ export function applyEvent(w: Working, p: PreparedEvent): void {
       break;
   }
   s.head = point;
-  s.appliedThrough = ev.seq;
 }

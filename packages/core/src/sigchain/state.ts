@@ -1,6 +1,9 @@
-/** What validating a sigchain yields (SPEC §8.4): the typed state and the evidence against it. */
+/** What processing a sigchain yields (SPEC §8.8): the state, how the walk ended, and the evidence. */
 import type { Claim } from '../claim.js';
-import type { ChainEvent } from './event.js';
+import type { EventFault } from './faults.js';
+
+/** A JSON object as it arrived: authentic events may carry ops and fields this version does not know. */
+export type EventObject = { [k: string]: unknown };
 
 /** Where in the chain something happened: the event's seq, id and created_at. */
 export interface ChainPoint {
@@ -9,11 +12,10 @@ export interface ChainPoint {
   at: number;
 }
 
-/** One primary key's time in office. `to` is the rotate event that handed over; absent for the current key. */
-export interface KeyPeriod {
+/** A primary key that handed over to another; `at` is its rotate event. */
+export interface RotatedKey {
   key: string;
-  from: ChainPoint;
-  to?: ChainPoint;
+  at: ChainPoint;
 }
 
 export interface LiveClaim {
@@ -22,10 +24,11 @@ export interface LiveClaim {
   added: ChainPoint;
 }
 
+/** SPEC §8.7: a revoke needs no add; the claim is known only when it was added. */
 export interface RevokedClaim {
-  claim: Claim;
-  added: ChainPoint;
-  /** The revoke event. */
+  claim?: Claim;
+  added?: ChainPoint;
+  /** The (first) revoke event. */
   revoked: ChainPoint;
   reason?: string;
 }
@@ -37,49 +40,58 @@ export interface DeviceInfo {
   revoked?: ChainPoint;
 }
 
+/** How the walk ended (SPEC §8.5 step 4). */
+export type ChainEnd =
+  | { kind: 'complete' }
+  | { kind: 'fork'; seq: number; ids: string[] }
+  | { kind: 'gap'; seq: number }
+  | { kind: 'halted'; seq: number; id: string; why: EventFault; detail: string }
+  | { kind: 'pending'; seq: number; id: string };
+
 export interface ChainFork {
   seq: number;
-  /** Every validly signed, rule-abiding event found at `seq`, ordered by id: the evidence. */
-  events: ChainEvent[];
+  /** Every authorised event at `seq`, ordered by id: the evidence. */
+  events: EventObject[];
   ids: string[];
 }
 
-export interface ChainProblem {
-  /** null when the event was too broken to say where it belongs. */
-  seq: number | null;
-  reason: string;
+/** An authentic event that was not applied, and why. */
+export interface UnappliedEvent {
+  seq: number;
+  id: string;
+  why: EventFault;
   detail: string;
-  /** The offending event's id, when it could be computed. */
-  id?: string;
 }
 
-/**
- * - ok: every event applies, nothing was ignored.
- * - fork: two or more valid events at one seq; the state stops before it.
- * - gap: a seq is missing; the state stops before it.
- * - invalid: an event breaks a rule (the state stops before it), or a broken
- *   event was ignored beside a valid one at its seq (the state goes on).
- */
-export type ChainStatus = 'ok' | 'fork' | 'invalid' | 'gap';
+/** A candidate dropped before the walk: ill-typed, another chain, or not authentic. */
+export interface DroppedEvent {
+  /** Position in the input. */
+  index: number;
+  seq: number | null;
+  id: string | null;
+  why: EventFault;
+  detail: string;
+}
 
 export interface ChainState {
-  /** The chain id: key ref of the genesis key (null when not even that is known). */
+  /** The chain id `C`: key ref of the genesis key (null when no candidate named one). */
   chain: string | null;
-  /** The last applied event; null when nothing applied. */
-  head: ChainPoint | null;
-  /** The primary key now; null when nothing applied. */
-  currentKey: string | null;
-  /** Every primary key in order, genesis first. */
-  keyHistory: KeyPeriod[];
-  /** claim id → the claim and the event that added it. */
-  liveClaims: Record<string, LiveClaim>;
-  /** claim id → the claim, its add and its revoke. */
-  revokedClaims: Record<string, RevokedClaim>;
+  /** The primary key now: `C` until a rotate. */
+  current: string | null;
+  /** Keys rotated away, in order. */
+  rotated: RotatedKey[];
   /** device key ref → its add (and revoke). */
   devices: Record<string, DeviceInfo>;
+  /** claim id → the claim and its add event; revoked ids never appear here. */
+  liveClaims: Record<string, LiveClaim>;
+  /** claim id → its revoke (and the claim, when it was added). */
+  revokedClaims: Record<string, RevokedClaim>;
+  /** The last applied event; null when none applied. */
+  head: ChainPoint | null;
+  end: ChainEnd;
   forks: ChainFork[];
-  status: ChainStatus;
-  problems: ChainProblem[];
-  /** seq of the last applied event (0: none). */
-  appliedThrough: number;
+  unapplied: UnappliedEvent[];
+  dropped: DroppedEvent[];
+  /** Every authentic event (SPEC §8.5 step 2), once, by seq then id: what a bundle carries (§8.9). */
+  events: EventObject[];
 }
