@@ -13,7 +13,7 @@ export const help = defineCommand<Record<string, never>, [string[]]>({
     { description: 'help for a command', command: 'kez help claim verify' },
   ],
   jsonFields: ['exit_codes'],
-  async run({ args: [topic], command, deps }) {
+  async run({ args: [topic], command }) {
     const root = command.parent!;
     if (topic.length === 1 && topic[0] === 'exit-codes') {
       return {
@@ -31,7 +31,8 @@ export const help = defineCommand<Record<string, never>, [string[]]>({
         );
       target = next;
     }
-    deps.io.stdout.write(target.helpInformation());
+    // outputHelp (not helpInformation) so the Examples / JSON fields sections are included.
+    target.outputHelp();
     return { data: {}, human: () => '' };
   },
 });
