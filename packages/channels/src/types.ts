@@ -51,8 +51,8 @@ export interface ChannelContext {
 
 /** Options of one publish call; channels ignore what they do not use. */
 export interface PublishOptions {
-  /** ap: put the claim in a profile field or a post (default: a field when it fits, else a post). */
-  apTarget?: 'field' | 'post';
+  /** ap: put the claim in a profile field, the bio or a post (default: a field when it fits, else the bio). */
+  apTarget?: 'field' | 'bio' | 'post';
   /** nostr: the npub's secret key that signs the proof event (for nostr-suite claims, the KEZ key itself). */
   nostrSecretKey?: Uint8Array;
 }

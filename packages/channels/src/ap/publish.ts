@@ -1,8 +1,11 @@
 /**
  * Publish an ap: proof through the Mastodon client API (SPEC §7.5) with an
  * access token (KEZ_MASTODON_TOKEN): a profile field named "KEZ" holding the
- * compact claim (PATCH /api/v1/accounts/update_credentials), or a public post
- * (POST /api/v1/statuses) when the claim is longer than a field may be.
+ * compact claim (PATCH /api/v1/accounts/update_credentials fields_attributes),
+ * or — since a compact claim (~330 chars) is longer than the 255 characters a
+ * Mastodon field holds — a "KEZ: kez:z1:…" line in the bio (`note`, 500
+ * chars), or a public post (POST /api/v1/statuses). The bio is the default
+ * when no field fits: a post scrolls off the outbox's first page.
  */
 import { ChannelError, InputError, encodeClaim } from '@kez/core';
 import type { Claim, Identity } from '@kez/core';
@@ -12,8 +15,9 @@ import { apAccount, mastodonApiBase } from './locate.js';
 export const FIELD_NAME = 'KEZ';
 /** Mastodon's limit for a local profile field value (Account::Field). */
 export const FIELD_MAX_CHARS = 255;
-/** Mastodon's default limit per status. */
+/** Mastodon's default limits per status and for the bio. */
 const STATUS_MAX_CHARS = 500;
+const NOTE_MAX_CHARS = 500;
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -30,6 +34,8 @@ function fail(res: NetResponse, what: string): never {
     throw new InputError(
       `the Mastodon server refused the token (${what} → ${res.status}${msg ? `: ${msg}` : ''})`,
     );
+  if (res.status === 422)
+    throw new InputError(`the server refused the proof (${what} → 422${msg ? `: ${msg}` : ''})`);
   if (res.status === 429) throw new ChannelError('rate_limited', `${what} → 429`, res.url);
   throw new ChannelError(
     'http_error',
@@ -76,12 +82,36 @@ export async function publishAp(
     throw new InputError(`the Mastodon token belongs to @${acc.username}, not ${identity.id}`);
 
   const compact = await encodeClaim(claim, 'compact');
-  const target = opts.apTarget ?? (compact.length <= FIELD_MAX_CHARS ? 'field' : 'post');
-  if (target === 'field') {
-    if (compact.length > FIELD_MAX_CHARS)
+  const target = opts.apTarget ?? (compact.length <= FIELD_MAX_CHARS ? 'field' : 'bio');
+  const updateUrl = `${api}/accounts/update_credentials`;
+  const update = async (form: URLSearchParams, what: string): Promise<PublishResult> => {
+    const res = await ctx.net.fetch(updateUrl, {
+      method: 'PATCH',
+      headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+    });
+    if (res.status !== 200) fail(res, `PATCH ${updateUrl}`);
+    const updated = res.json();
+    const where = isObject(updated) && typeof updated.url === 'string' ? updated.url : updateUrl;
+    return { location: `${where} (${what})` };
+  };
+  if (target === 'bio') {
+    const src = isObject(acc.source) && typeof acc.source.note === 'string' ? acc.source.note : '';
+    // Replace an earlier KEZ line rather than piling them up.
+    const kept = src
+      .split('\n')
+      .filter((l) => !l.includes('kez:z1:'))
+      .join('\n')
+      .trimEnd();
+    const note = `${kept}${kept ? '\n\n' : ''}KEZ: ${compact}`;
+    if (note.length > NOTE_MAX_CHARS)
       throw new InputError(
-        `the compact claim is ${compact.length} characters; a Mastodon profile field holds ${FIELD_MAX_CHARS} (publish as a post instead)`,
+        `the bio with the proof would be ${note.length} characters (limit ${NOTE_MAX_CHARS}); shorten it or use --ap-target post`,
       );
+    return update(new URLSearchParams({ note }), 'bio');
+  }
+  if (target === 'field') {
+    // Asked for explicitly, a long field is left to the server to accept (some allow more than Mastodon's 255).
     // update_credentials replaces the whole field list: keep the others, replace ours.
     const fields = rawFields(acc).filter((f) => f.name !== FIELD_NAME);
     fields.push({ name: FIELD_NAME, value: compact });
@@ -90,16 +120,7 @@ export async function publishAp(
       form.set(`fields_attributes[${i}][name]`, f.name);
       form.set(`fields_attributes[${i}][value]`, f.value);
     });
-    const url = `${api}/accounts/update_credentials`;
-    const res = await ctx.net.fetch(url, {
-      method: 'PATCH',
-      headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString(),
-    });
-    if (res.status !== 200) fail(res, `PATCH ${url}`);
-    const updated = res.json();
-    const where = isObject(updated) && typeof updated.url === 'string' ? updated.url : url;
-    return { location: `${where} (profile field "${FIELD_NAME}")` };
+    return update(form, `profile field "${FIELD_NAME}"`);
   }
   const status = `KEZ identity proof for ${identity.text}: ${compact}`;
   if (status.length > STATUS_MAX_CHARS)

@@ -76,7 +76,7 @@ export function createNodeTransport(): Transport & { close(): void } {
     'http:': new http.Agent({ keepAlive: true, maxSockets: 16 }),
     'https:': new https.Agent({ keepAlive: true, maxSockets: 16 }),
   };
-  const send = (req: HopRequest): Promise<HopResponse> =>
+  const send = (req: HopRequest, retried = false): Promise<HopResponse> =>
     new Promise((resolve, reject) => {
       const mod = req.url.protocol === 'https:' ? https : http;
       const r = mod.request(
@@ -113,10 +113,17 @@ export function createNodeTransport(): Transport & { close(): void } {
           });
         },
       );
-      r.on('error', (e) => reject(mapError(e, req.url)));
+      r.on('error', (e) => {
+        // A kept-alive socket the server closed without saying so (snac does) fails on reuse:
+        // Node's documented remedy is to retry an idempotent request once on a fresh socket.
+        const code = (e as NodeJS.ErrnoException).code;
+        if (r.reusedSocket && !retried && code === 'ECONNRESET' && /^(GET|HEAD)$/.test(req.method))
+          return resolve(send(req, true));
+        reject(mapError(e, req.url));
+      });
       r.end(req.body === undefined ? undefined : req.body);
     });
-  return Object.assign(send, {
+  return Object.assign((req: HopRequest) => send(req), {
     close() {
       agents['http:'].destroy();
       agents['https:'].destroy();
