@@ -3,7 +3,7 @@
 // if we die by SIGKILL), and an exit hook kills what is left and removes the
 // temp dirs on a normal exit.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +12,36 @@ const live = new Set<ChildProcess>();
 const dirs = new Set<string>();
 let hooked = false;
 
+const TEMP_RE = /^kez-tk-[a-z]+-(\d+)-[A-Za-z0-9]{6}$/;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes temp dirs left by test processes that were killed (their pid is in the name). */
+function sweep(): void {
+  let names: string[] = [];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(TEMP_RE.exec(name)?.[1]);
+    if (pid && pid !== process.pid && !alive(pid))
+      rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
 function hook(): void {
   if (hooked) return;
   hooked = true;
+  sweep();
   process.on('exit', () => {
     for (const child of live) {
       try {
@@ -27,10 +54,13 @@ function hook(): void {
   });
 }
 
-/** A fresh directory under os.tmpdir(), removed on process exit if not before. */
+/**
+ * A fresh directory under os.tmpdir(), removed on process exit if not before
+ * (and by a later test process if this one is killed).
+ */
 export function makeTempDir(prefix: string): string {
   hook();
-  const dir = mkdtempSync(join(tmpdir(), `kez-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `kez-tk-${prefix}-${process.pid}-`));
   dirs.add(dir);
   return dir;
 }
