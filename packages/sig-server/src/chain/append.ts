@@ -1,0 +1,311 @@
+/**
+ * Appending to a chain: the one place that decides what is stored.
+ *
+ * For each request: check the events' basic shape (object, seq, chain), drop
+ * exact duplicates, then compare with the stored primary line:
+ * - an event equal to the stored one at its seq → duplicate (idempotent);
+ * - a different event at a stored seq → fork evidence (SPEC §8.5: keep both):
+ *   checked against the stored prefix, stored beside — never instead of —
+ *   the first, and answered 409 with both ids; with `on_conflict=reject`
+ *   nothing is stored and the answer is 409 seq_taken;
+ * - events after the head → core validateChain over stored line + new
+ *   events must apply every new event (signature, linkage, op rules), then
+ *   one transaction stores them; the database's unique (chain, seq) primary
+ *   constraint settles races between requests and between server processes.
+ */
+import { createHash } from 'node:crypto';
+import type { ChainState, EventFault } from '@kez/core';
+import { canonicalize, KezError, validateChain } from '@kez/core';
+import type { Limits } from '../config/config.js';
+import { HttpError } from '../http/errors.js';
+import type { Metrics } from '../metrics.js';
+import type { ChainHead, NewEvent, Store } from '../store/store.js';
+import type { ChainCache, PrimaryLine } from './chain-cache.js';
+import { headJson } from './head.js';
+
+export type ConflictMode = 'evidence' | 'reject';
+
+export interface AppendDeps {
+  store: Store;
+  cache: ChainCache;
+  limits: Limits;
+  metrics: Metrics;
+  /** Unix seconds. */
+  now: () => number;
+}
+
+export interface AppendAnswer {
+  status: 200 | 201 | 409;
+  body: Record<string, unknown>;
+}
+
+interface Candidate {
+  seq: number;
+  id: string;
+  /** JCS text: the stored body and bundle line. */
+  jcs: string;
+  value: Record<string, unknown>;
+}
+
+/** Tries before a request that keeps losing races is answered seq_taken. */
+const ATTEMPTS = 3;
+
+/** RFC 6962 §2.1 leaf hash: SHA-256(0x00 ‖ leaf data); the leaf data is the event's JCS. */
+export function leafHash(jcs: string): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(Buffer.of(0)).update(jcs, 'utf8').digest());
+}
+
+function toNew(c: Candidate): NewEvent {
+  return { seq: c.seq, id: c.id, body: c.jcs, leafHash: leafHash(c.jcs) };
+}
+
+/** Shape checks the request needs before anything else: object, seq, chain; id from its JCS. */
+function candidates(chain: string, values: unknown[]): Candidate[] {
+  const byId = new Map<string, Candidate>();
+  values.forEach((v, i) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      throw new HttpError('malformed', `event ${i + 1} is not a JSON object`, { index: i });
+    const o = v as Record<string, unknown>;
+    if (typeof o.seq !== 'number' || !Number.isSafeInteger(o.seq) || o.seq < 1)
+      throw new HttpError('malformed', `event ${i + 1}: "seq" must be an integer >= 1`, {
+        index: i,
+      });
+    if (o.chain !== chain)
+      throw new HttpError(
+        'wrong_chain',
+        `event ${i + 1} is for chain ${String(o.chain).slice(0, 80)}, not ${chain}`,
+        { index: i },
+      );
+    let jcs: string;
+    try {
+      jcs = canonicalize(o);
+    } catch (e) {
+      if (e instanceof KezError)
+        throw new HttpError('malformed', `event ${i + 1}: ${e.message}`, { index: i });
+      throw e;
+    }
+    const id = createHash('sha256').update(jcs, 'utf8').digest('hex');
+    // SPEC §8.5 step 1: exact duplicates count once.
+    if (!byId.has(id)) byId.set(id, { seq: o.seq, id, jcs, value: o });
+  });
+  const list = [...byId.values()].sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : 1));
+  for (let i = 1; i < list.length; i++) {
+    if (list[i]!.seq === list[i - 1]!.seq)
+      throw new HttpError(
+        'fork',
+        `the request carries two different events at seq ${list[i]!.seq}; send one`,
+        { seq: list[i]!.seq, ids: [list[i - 1]!.id, list[i]!.id] },
+      );
+  }
+  return list;
+}
+
+/** The first thing core's walk held against one of `ids`, as an HttpError. */
+function faultOf(state: ChainState, ids: Set<string>, head: ChainHead | null): HttpError {
+  const extra = head ? { head: headJson(head) } : {};
+  const mk = (why: EventFault, detail: string, seq: number | null, id: string | null) =>
+    new HttpError(why, detail, { seq, id, ...extra });
+  for (const d of state.dropped)
+    if (d.id === null || ids.has(d.id)) return mk(d.why, d.detail, d.seq, d.id);
+  for (const u of state.unapplied) if (ids.has(u.id)) return mk(u.why, u.detail, u.seq, u.id);
+  const end = state.end;
+  switch (end.kind) {
+    case 'halted':
+      return mk(end.why, end.detail, end.seq, end.id);
+    case 'pending':
+      return mk(
+        'event_in_future',
+        `the event at seq ${end.seq} is dated more than 300 s ahead`,
+        end.seq,
+        end.id,
+      );
+    case 'gap':
+      return new HttpError('chain_gap', `the chain is missing seq ${end.seq}`, {
+        seq: end.seq,
+        ...extra,
+      });
+    case 'fork':
+      return new HttpError('fork', `two events at seq ${end.seq}`, {
+        seq: end.seq,
+        ids: end.ids,
+        ...extra,
+      });
+    default:
+      return new HttpError('malformed', 'the events do not apply to the chain', extra);
+  }
+}
+
+/** Core's verdict on the line plus `add`: every added event applied, or the first fault. */
+async function check(
+  chain: string,
+  line: readonly object[],
+  add: Candidate[],
+  now: number,
+  head: ChainHead | null,
+): Promise<void> {
+  const state = await validateChain([...line, ...add.map((c) => c.value)], { now, chain });
+  const last = add.at(-1)!;
+  if (state.end.kind === 'complete' && state.head?.seq === last.seq && state.head.id === last.id)
+    return;
+  throw faultOf(state, new Set(add.map((c) => c.id)), head);
+}
+
+/**
+ * Append event values (already parsed from the body) to `chain`.
+ * @example const { status, body } = await appendEvents(deps, chain, values, 'evidence');
+ */
+export async function appendEvents(
+  deps: AppendDeps,
+  chain: string,
+  values: unknown[],
+  mode: ConflictMode,
+): Promise<AppendAnswer> {
+  const { store, cache, limits, metrics } = deps;
+  const list = candidates(chain, values);
+  for (let attempt = 1; ; attempt++) {
+    const head = await store.head(chain);
+    const line: PrimaryLine = await cache.primary(chain, head);
+    const h = line.ids.length;
+    const duplicates: string[] = [];
+    const siblings: { c: Candidate; storedId: string }[] = [];
+    const ext: Candidate[] = [];
+    for (const c of list) {
+      if (c.seq > h) ext.push(c);
+      else if (line.ids[c.seq - 1] === c.id) duplicates.push(c.id);
+      else siblings.push({ c, storedId: line.ids[c.seq - 1]! });
+    }
+    const now = deps.now();
+
+    if (siblings.length) {
+      // Evidence already stored is a duplicate too.
+      const fresh: typeof siblings = [];
+      for (const s of siblings) {
+        const atSeq = await store.events(chain, s.c.seq - 1, 1);
+        if (atSeq.some((e) => e.id === s.c.id)) duplicates.push(s.c.id);
+        else fresh.push(s);
+      }
+      if (fresh.length) return forkAnswer(deps, chain, line, head!, fresh, duplicates, mode, now);
+    }
+
+    if (ext.length === 0) {
+      metrics.duplicateEvents.inc({}, duplicates.length);
+      return {
+        status: 200,
+        body: { chain, head: head && headJson(head), appended: [], duplicates },
+      };
+    }
+    if (ext[0]!.seq !== h + 1 || ext.some((c, i) => c.seq !== h + 1 + i)) {
+      const missing =
+        ext[0]!.seq !== h + 1 ? h + 1 : ext.find((c, i) => c.seq !== h + 1 + i)!.seq - 1;
+      throw new HttpError('chain_gap', `seq ${missing} is missing: the server's head is seq ${h}`, {
+        expected_seq: h + 1,
+        head: head && headJson(head),
+      });
+    }
+    if (ext.at(-1)!.seq > limits.maxChainLength)
+      throw new HttpError(
+        'chain_too_long',
+        `the chain would have ${ext.at(-1)!.seq} events; this server keeps at most ${limits.maxChainLength}`,
+      );
+    await check(chain, line.values, ext, now, head);
+
+    const keys = ext.flatMap((c) =>
+      c.value.op === 'rotate' && typeof c.value.new_key === 'string' ? [c.value.new_key] : [],
+    );
+    const res = await store.append({ chain, events: ext.map(toNew), evidence: [], keys, now });
+    if (!res.ok) {
+      // Another request stored at one of these seqs first (the unique constraint said so).
+      if (mode === 'reject' || attempt >= ATTEMPTS) {
+        metrics.conflicts.inc({ error: 'seq_taken' });
+        const now2 = await store.head(chain);
+        throw new HttpError(
+          'seq_taken',
+          `another event was stored at seq ${ext[0]!.seq} first; nothing was stored`,
+          { seq: ext[0]!.seq, submitted_id: ext[0]!.id, head: now2 && headJson(now2) },
+        );
+      }
+      continue; // look again: the events are now duplicates or fork evidence
+    }
+    cache.extend(
+      chain,
+      line,
+      ext.map((c) => ({ value: c.value, id: c.id })),
+    );
+    metrics.appendedEvents.inc({}, ext.length);
+    if (duplicates.length) metrics.duplicateEvents.inc({}, duplicates.length);
+    return {
+      status: 201,
+      body: {
+        chain,
+        head: headJson(res.head),
+        appended: ext.map((c) => c.id),
+        duplicates,
+        leaves: ext.map((_, i) => res.firstLeaf + i),
+      },
+    };
+  }
+}
+
+/** Different events at stored seqs: check each against the prefix, keep as evidence, answer 409. */
+async function forkAnswer(
+  deps: AppendDeps,
+  chain: string,
+  line: PrimaryLine,
+  head: ChainHead,
+  fresh: { c: Candidate; storedId: string }[],
+  duplicates: string[],
+  mode: ConflictMode,
+  now: number,
+): Promise<AppendAnswer> {
+  const { store, limits, metrics } = deps;
+  const first = fresh[0]!;
+  const forks = fresh.map((s) => ({ seq: s.c.seq, stored_id: s.storedId, submitted_id: s.c.id }));
+  if (mode === 'reject') {
+    metrics.conflicts.inc({ error: 'seq_taken' });
+    throw new HttpError(
+      'seq_taken',
+      `seq ${first.c.seq} already holds event ${first.storedId}; nothing was stored`,
+      {
+        seq: first.c.seq,
+        stored_id: first.storedId,
+        submitted_id: first.c.id,
+        forks,
+        head: headJson(head),
+      },
+    );
+  }
+  // Only an event that would have been authorised at its seq is evidence of a fork (SPEC §8.5 step 3).
+  for (const s of fresh) await check(chain, line.values.slice(0, s.c.seq - 1), [s.c], now, head);
+  let stored = false;
+  let newHead = head;
+  if (head.forks + fresh.length <= limits.maxForkEvidence) {
+    const res = await store.append({
+      chain,
+      events: [],
+      evidence: fresh.map((s) => toNew(s.c)),
+      keys: [],
+      now,
+    });
+    // A concurrent request stored the same evidence first: it is stored either way.
+    stored = true;
+    if (res.ok) {
+      newHead = res.head;
+      metrics.forkEvidence.inc({}, fresh.length);
+    } else newHead = (await store.head(chain)) ?? head;
+  }
+  metrics.conflicts.inc({ error: 'fork' });
+  const e = new HttpError(
+    'fork',
+    `seq ${first.c.seq} already holds event ${first.storedId}; the different event ${first.c.id} ${stored ? 'is kept as fork evidence' : 'was not stored (evidence limit reached)'}`,
+    {
+      seq: first.c.seq,
+      stored_id: first.storedId,
+      submitted_id: first.c.id,
+      forks,
+      evidence_stored: stored,
+      duplicates,
+      head: headJson(newHead),
+    },
+  );
+  return { status: 409, body: e.body() };
+}

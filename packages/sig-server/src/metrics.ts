@@ -1,0 +1,125 @@
+/**
+ * Prometheus text exposition (format 0.0.4) of the few numbers an operator
+ * needs: requests by route and status, appends, conflicts, fork evidence,
+ * rate-limited requests and a request latency histogram. No dependency: the
+ * format is a few lines of text.
+ */
+
+type Labels = Record<string, string>;
+
+/** Latency buckets in seconds (upper bounds). */
+const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+function labelText(labels: Labels): string {
+  const keys = Object.keys(labels).sort();
+  if (keys.length === 0) return '';
+  // Escape per the exposition format: backslash, quote, newline.
+  const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+  return '{' + keys.map((k) => `${k}="${esc(labels[k]!)}"`).join(',') + '}';
+}
+
+class Counter {
+  readonly values = new Map<string, number>();
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
+  inc(labels: Labels = {}, by = 1): void {
+    const k = labelText(labels);
+    this.values.set(k, (this.values.get(k) ?? 0) + by);
+  }
+  get(labels: Labels = {}): number {
+    return this.values.get(labelText(labels)) ?? 0;
+  }
+  render(): string {
+    let out = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} counter\n`;
+    for (const [k, v] of this.values) out += `${this.name}${k} ${v}\n`;
+    return out;
+  }
+}
+
+class Histogram {
+  readonly series = new Map<string, { labels: Labels; counts: number[]; sum: number; n: number }>();
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
+  observe(labels: Labels, seconds: number): void {
+    const k = labelText(labels);
+    let s = this.series.get(k);
+    if (!s) this.series.set(k, (s = { labels, counts: BUCKETS.map(() => 0), sum: 0, n: 0 }));
+    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) s.counts[i]!++;
+    s.sum += seconds;
+    s.n++;
+  }
+  render(): string {
+    let out = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} histogram\n`;
+    for (const s of this.series.values()) {
+      BUCKETS.forEach((b, i) => {
+        out += `${this.name}_bucket${labelText({ ...s.labels, le: String(b) })} ${s.counts[i]}\n`;
+      });
+      out += `${this.name}_bucket${labelText({ ...s.labels, le: '+Inf' })} ${s.n}\n`;
+      out += `${this.name}_sum${labelText(s.labels)} ${s.sum}\n`;
+      out += `${this.name}_count${labelText(s.labels)} ${s.n}\n`;
+    }
+    return out;
+  }
+}
+
+/** The sig-server's metrics; one instance per app. */
+export class Metrics {
+  readonly requests = new Counter(
+    'kez_sig_http_requests_total',
+    'HTTP requests by route pattern, method and status.',
+  );
+  readonly latency = new Histogram(
+    'kez_sig_http_request_duration_seconds',
+    'Time to answer a request, by route pattern.',
+  );
+  readonly appendedEvents = new Counter(
+    'kez_sig_appended_events_total',
+    'Events added to chains (primary line).',
+  );
+  readonly duplicateEvents = new Counter(
+    'kez_sig_duplicate_events_total',
+    'Events submitted again that were already stored (idempotent).',
+  );
+  readonly conflicts = new Counter(
+    'kez_sig_append_conflicts_total',
+    'Appends refused with 409, by error code.',
+  );
+  readonly forkEvidence = new Counter(
+    'kez_sig_fork_evidence_total',
+    'Different valid events at an existing seq, stored as fork evidence.',
+  );
+  readonly rejected = new Counter(
+    'kez_sig_rejected_events_total',
+    'Appends refused because an event is malformed or breaks a chain rule, by error code.',
+  );
+  readonly rateLimited = new Counter(
+    'kez_sig_rate_limited_total',
+    'Requests refused with 429 by the per-address rate limit.',
+  );
+
+  /**
+   * @example
+   * const m = new Metrics(); m.appendedEvents.inc();
+   * new Response(m.render(), { headers: { 'content-type': METRICS_CONTENT_TYPE } });
+   */
+  render(): string {
+    return [
+      this.requests,
+      this.latency,
+      this.appendedEvents,
+      this.duplicateEvents,
+      this.conflicts,
+      this.forkEvidence,
+      this.rejected,
+      this.rateLimited,
+    ]
+      .map((m) => m.render())
+      .join('');
+  }
+}
+
+export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';

@@ -1,0 +1,84 @@
+/**
+ * GET /v1/chains/{key}        the chain: a JSONL bundle (SPEC §8.9) or JSON pages
+ * GET /v1/chains/{key}/head   its head: small, ETag, cacheable, 304 on If-None-Match
+ * A key finds its own chain or one that rotated into it (SPEC §8.10).
+ */
+import type { Context, Hono } from 'hono';
+import type { AppEnv } from '../app-env.js';
+import { headJson } from '../chain/head.js';
+import { JSONL_TYPE } from '../http/body.js';
+import { HttpError } from '../http/errors.js';
+import { pathKey } from '../http/keyref.js';
+import { intParam, preferredType } from '../http/query.js';
+import type { ChainHead } from '../store/store.js';
+import type { RouteDeps } from './context.js';
+
+const MAX_SEQ = Number.MAX_SAFE_INTEGER;
+/** A head may be a few seconds stale in a cache; the bundle itself is self-authenticating. */
+const HEAD_CACHE_CONTROL = 'public, max-age=5, stale-while-revalidate=30';
+const CHAIN_CACHE_CONTROL = 'public, max-age=5';
+
+function etagOf(h: ChainHead): string {
+  return `"${h.id.slice(0, 32)}-${h.seq}-${h.forks}"`;
+}
+
+/** RFC 9110 §13.1.2: weak comparison; `*` matches any current representation. */
+function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch
+    .split(',')
+    .map((t) => t.trim().replace(/^W\//, ''))
+    .some((t) => t === '*' || t === etag);
+}
+
+export function chainRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
+  const { store, config } = deps;
+
+  async function findHead(c: Context<AppEnv>): Promise<ChainHead> {
+    const key = pathKey(c.req.param('key'));
+    const chain = await store.resolveChain(key);
+    const head = chain ? await store.head(chain) : null;
+    if (!head) throw new HttpError('not_found', `this server has no chain for ${key}`);
+    return head;
+  }
+
+  app.get('/v1/chains/:key/head', async (c) => {
+    const head = await findHead(c);
+    const etag = etagOf(head);
+    c.header('ETag', etag);
+    c.header('Cache-Control', HEAD_CACHE_CONTROL);
+    if (matches(c.req.header('if-none-match'), etag)) return c.body(null, 304);
+    return c.json(headJson(head));
+  });
+
+  app.get('/v1/chains/:key', async (c) => {
+    const head = await findHead(c);
+    const after = intParam(c.req.query('after'), 'after', 0, MAX_SEQ, 0);
+    const etag = etagOf(head);
+    c.header('ETag', etag);
+    c.header('Cache-Control', CHAIN_CACHE_CONTROL);
+    c.header('Vary', 'Accept');
+    if (matches(c.req.header('if-none-match'), etag)) return c.body(null, 304);
+    const type = preferredType(c.req.header('accept'), [JSONL_TYPE, 'application/json']);
+    if (type === JSONL_TYPE) {
+      const limit = intParam(c.req.query('limit'), 'limit', 1, MAX_SEQ, MAX_SEQ - after);
+      const rows = await store.events(head.chain, after, Math.min(limit, head.seq));
+      // SPEC §8.9: every line, the last included, ends with LF; store order is seq then id.
+      let text = '';
+      for (const r of rows) text += r.body + '\n';
+      c.header('Content-Type', `${JSONL_TYPE}; charset=utf-8`);
+      return c.body(text, 200);
+    }
+    const limit = intParam(c.req.query('limit'), 'limit', 1, config.limits.maxPageSize, 100);
+    const rows = await store.events(head.chain, after, limit);
+    const last = Math.min(after + limit, head.seq);
+    const events = rows.map((r) => JSON.parse(r.body) as unknown);
+    return c.json({
+      chain: head.chain,
+      head: headJson(head),
+      events,
+      evidence: rows.filter((r) => !r.primary).map((r) => r.id),
+      next_after: last < head.seq ? last : null,
+    });
+  });
+}

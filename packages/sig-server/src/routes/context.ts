@@ -1,0 +1,19 @@
+/** What every route module receives. */
+import type { SigServerConfig } from '../config/config.js';
+import type { ChainCache } from '../chain/chain-cache.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { Store } from '../store/store.js';
+import type { TransparencyLog } from '../tlog/log.js';
+
+export interface RouteDeps {
+  store: Store;
+  config: SigServerConfig;
+  cache: ChainCache;
+  metrics: Metrics;
+  log: Logger;
+  /** Milliseconds since the epoch. */
+  clock: () => number;
+  /** Present when the transparency log is on. */
+  tlog: TransparencyLog | null;
+}

@@ -1,0 +1,39 @@
+/** POST /v1/chains/{key}/events — append one event, a JSONL bundle or {"events": [...]}. */
+import type { Hono } from 'hono';
+import type { AppEnv } from '../app-env.js';
+import { appendEvents } from '../chain/append.js';
+import type { ConflictMode } from '../chain/append.js';
+import { parseAppendBody, readBodyCapped } from '../http/body.js';
+import { HttpError } from '../http/errors.js';
+import { pathKey } from '../http/keyref.js';
+import type { RouteDeps } from './context.js';
+
+function conflictMode(raw: string | undefined): ConflictMode {
+  if (raw === undefined || raw === 'evidence') return 'evidence';
+  if (raw === 'reject') return 'reject';
+  throw new HttpError('malformed', 'query parameter "on_conflict" must be evidence or reject');
+}
+
+export function eventRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
+  const { limits } = deps.config;
+  app.post('/v1/chains/:key/events', async (c) => {
+    const chain = pathKey(c.req.param('key'));
+    const mode = conflictMode(c.req.query('on_conflict'));
+    const bytes = await readBodyCapped(c.req.raw, limits.maxBodyBytes);
+    const values = parseAppendBody(bytes, c.req.header('content-type'), limits.maxEventsPerRequest);
+    const answer = await appendEvents(
+      {
+        store: deps.store,
+        cache: deps.cache,
+        limits,
+        metrics: deps.metrics,
+        now: () => Math.floor(deps.clock() / 1000),
+      },
+      chain,
+      values,
+      mode,
+    );
+    if (answer.status === 201 && deps.tlog) deps.tlog.noteGrowth();
+    return c.json(answer.body, answer.status);
+  });
+}
