@@ -5,15 +5,18 @@
 import { InputError } from '@kez/core';
 import type { Channel } from '@kez/core';
 import { apPlugin } from './ap/index.js';
+import { blueskyPlugin } from './bluesky/index.js';
 import { dnsPlugin } from './dns/index.js';
 import { githubPlugin } from './github/index.js';
+import { nostrPlugin } from './nostr/index.js';
 import type { ChannelPlugin } from './types.js';
 
 export const PLUGINS: Partial<Record<Channel, ChannelPlugin>> = {
   dns: dnsPlugin,
   github: githubPlugin,
   ap: apPlugin,
-  // nostr and bluesky register here from src/nostr and src/bluesky.
+  nostr: nostrPlugin,
+  bluesky: blueskyPlugin,
 };
 
 /**
