@@ -104,14 +104,11 @@ export async function startNatsServer(opts: NatsServerOptions = {}): Promise<Nat
       : typeof opts.config === 'string'
         ? fill(opts.config, ports)
         : defaultConfig(ports, opts);
+  // With a custom config, a listener exists when its port was substituted in.
+  const mentions = (port: number): boolean => new RegExp(`\\b${port}\\b`).test(config);
   const custom = opts.config !== undefined;
-  const source = typeof opts.config === 'string' ? opts.config : config;
-  const hasWs = custom
-    ? source.includes('{{WS_PORT}}') || config.includes(String(ports.wsPort))
-    : !!opts.websocket;
-  const hasHttp = custom
-    ? source.includes('{{HTTP_PORT}}') || config.includes(String(ports.httpPort))
-    : true;
+  const hasWs = custom ? mentions(ports.wsPort) : !!opts.websocket;
+  const hasHttp = custom ? mentions(ports.httpPort) : true;
   const configFile = join(dir, 'nats.conf');
   writeFileSync(configFile, config);
 
