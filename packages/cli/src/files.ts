@@ -64,7 +64,14 @@ async function readStream(stream: NodeJS.ReadableStream, max: number): Promise<U
  */
 export function writeFileAtomic(path: string, data: string, mode = 0o644): void {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'wx', mode);
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'wx', mode);
+  } catch (e) {
+    // Report the file the user named, not our temp name beside it.
+    (e as NodeJS.ErrnoException).path = path;
+    throw e;
+  }
   try {
     writeSync(fd, data);
     fsyncSync(fd);

@@ -347,6 +347,16 @@ describe('expiry, clock and requirements', { concurrency: true }, () => {
     assert.match(k.stderr, /\(unknown_suite\)\n$/);
   });
 
+  test('--out into a missing directory is exit 4 naming that file', async () => {
+    const out = join(home, 'no-such-dir', 'claim.txt');
+    const r = await kez(['claim', 'create', 'dns:example.com', '--key', 'nostr', '--out', out], {
+      home,
+    });
+    assert.equal(r.code, 4);
+    assert.equal(r.stdout, '');
+    assert.deepEqual(errorLines(r), [`kez: ${out}: no such file or directory (io_error)`]);
+  });
+
   test('signing with a wrong passphrase is exit 4 and writes nothing', async () => {
     const r = await kez(['key', 'generate', '--name', 'locked', '--encrypt'], {
       home,
