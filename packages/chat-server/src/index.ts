@@ -1,5 +1,66 @@
 /**
  * @kez/chat-server — kez-chat on NATS: the auth_callout responder that logs
- * people in by KEZ key, the room service, and the client library.
+ * people in by KEZ key, the room service, and the client library the CLI uses.
  */
-export {};
+export { startChatServer } from './server.js';
+export type { ChatServer, StartOptions } from './server.js';
+export { loadConfig } from './config/config.js';
+export type { ChatServerConfig, ChatServerConfigInput } from './config/config.js';
+export { readEnv, ENV_VARS } from './config/env.js';
+export { generateChatKeys, publicKeys, keysEnvFile, PUBLIC_ENV } from './keys.js';
+export type { ChatKeys, ChatPublicKeys } from './keys.js';
+export { renderLocalNatsConfig } from './nats-config.js';
+export type { LocalNatsOptions } from './nats-config.js';
+export {
+  DEFAULT_POLICY,
+  checkLogin,
+  judgeLoginKey,
+  grantLogin,
+  decideLogin,
+  chainKeyOf,
+} from './auth-callout/decide.js';
+export type {
+  Challenge,
+  ChainLookup,
+  Decision,
+  Denial,
+  Grant,
+  LoginPolicy,
+} from './auth-callout/decide.js';
+export { LOGIN_FAULTS } from './auth-callout/faults.js';
+export type { LoginFault, LoginReason } from './auth-callout/faults.js';
+export { userPermissions } from './auth-callout/permissions.js';
+export type { UserPermissions } from './auth-callout/permissions.js';
+export { startResponder } from './auth-callout/responder.js';
+export type { Responder, ResponderOptions, ResponderStats } from './auth-callout/responder.js';
+export { SigServerChains, NO_CHAINS } from './chain/chain-source.js';
+export type { ChainSource, SigServerChainsOptions } from './chain/chain-source.js';
+export { signLogin, readLogin } from './login.js';
+export type { LoginObject, LoginFields } from './login.js';
+export { createSigner, generateSigner } from './signer.js';
+export type { SyncSigner } from './signer.js';
+export {
+  signChatEvent,
+  readChatEvent,
+  checkChatEvent,
+  encodeChatEvent,
+  eventIdOf,
+  MAX_TEXT,
+} from './messages.js';
+export type { ChatEvent, ChatOp, EventBody, Place, CheckedEvent } from './messages.js';
+export * from './subjects.js';
+export type * from './api.js';
+export { ChatClient, ChatError } from './client/chat-client.js';
+export type { ChatClientOptions, HistoryResult, Watch } from './client/chat-client.js';
+export { KeyBindings } from './client/bindings.js';
+export type { Binding } from './client/bindings.js';
+export { foldTimeline, toTimelineItem, PRESENCE } from './client/timeline.js';
+export type { TimelineItem, ShownMessage, PresenceStatus } from './client/timeline.js';
+export { Badges } from './client/badges.js';
+export type { Badge, BadgeVerifier } from './client/badges.js';
+export { RoomStore, RoomError } from './rooms/store.js';
+export type { RoomRecord } from './rooms/store.js';
+export { XkeyBox } from './nats/xkey.js';
+export { fastSigner, decodeVerified } from './nats/issuer.js';
+export { createLogger, SILENT } from './logger.js';
+export type { Logger, LogLevel } from './logger.js';

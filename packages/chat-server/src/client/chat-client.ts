@@ -1,0 +1,287 @@
+/**
+ * The kez-chat client for Node (the CLI's terminal client uses it; the web
+ * app has its own over websocket). It logs in by signing the server nonce
+ * with a KEZ key — again on every reconnect — signs every event it sends,
+ * and checks every event it receives.
+ *
+ * Permissions come with the log-in, so after joining or leaving a room the
+ * client logs in again (a forced reconnect) to get a JWT that says so.
+ */
+import { jetstream } from '@nats-io/jetstream';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
+import type { ApiReplies, ApiRequests, RoomSummary } from '../api.js';
+import type { ChainSource } from '../chain/chain-source.js';
+import { signLogin } from '../login.js';
+import { encodeChatEvent, eventIdOf, signChatEvent } from '../messages.js';
+import type { ChatEvent, EventBody, Place } from '../messages.js';
+import type { RoomRecord } from '../rooms/store.js';
+import type { SyncSigner } from '../signer.js';
+import {
+  USER_INFO_SUBJECT,
+  apiSubject,
+  dmSubject,
+  inboxPrefix,
+  roomEventSubject,
+  roomPresenceSubject,
+  roomWildcard,
+  userToken,
+} from '../subjects.js';
+import type { ApiOp } from '../subjects.js';
+import { KeyBindings } from './bindings.js';
+import { toTimelineItem } from './timeline.js';
+import type { PresenceStatus, TimelineItem } from './timeline.js';
+
+export interface ChatClientOptions {
+  /** nats://host:port (or several). */
+  servers: string | string[];
+  signer: SyncSigner;
+  /** When the signer is a device key: the primary key whose sigchain lists it. */
+  primary?: string;
+  /** Connection name shown in nats-server's monitoring. */
+  name?: string;
+  /** Sigchains, to check that a sender's device or new key speaks for them. */
+  chains?: ChainSource;
+  /** Unix milliseconds. */
+  nowMs?: () => number;
+  /** Request timeout, ms (default 5000). */
+  timeoutMs?: number;
+  /** Initial connect timeout, ms (default 10000). */
+  connectTimeoutMs?: number;
+}
+
+/** A refused request: `code` is the server's error code. */
+export class ChatError extends Error {
+  override name = 'ChatError';
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** A live subscription started by `watch`. */
+export interface Watch {
+  stop(): void;
+  /** Settles when the subscriptions end (stop, close, or a permission violation). */
+  closed: Promise<void>;
+  /** Settles once the server has the subscriptions. */
+  ready: Promise<void>;
+}
+
+export interface HistoryResult {
+  items: TimelineItem[];
+  /** More events exist beyond this page. */
+  more: boolean;
+  /** Cursor for the next older page (`before`). */
+  firstSeq: number | undefined;
+  lastSeq: number | undefined;
+}
+
+const te = new TextEncoder();
+
+/**
+ * @example
+ * const alice = await ChatClient.connect({ servers: nats.url, signer });
+ * await alice.createRoom('general');
+ * await alice.send({ room: 'general' }, 'hello');
+ */
+export class ChatClient {
+  readonly nc: NatsConnection;
+  readonly userId: string;
+  readonly key: string;
+  readonly #signer: SyncSigner;
+  readonly #js: JetStreamClient;
+  readonly #bindings: KeyBindings;
+  readonly #now: () => number;
+  readonly #timeout: number;
+
+  private constructor(
+    nc: NatsConnection,
+    userId: string,
+    opts: ChatClientOptions,
+    nowMs: () => number,
+  ) {
+    this.nc = nc;
+    this.userId = userId;
+    this.key = opts.signer.key;
+    this.#signer = opts.signer;
+    this.#js = jetstream(nc);
+    this.#bindings = new KeyBindings(opts.chains);
+    this.#now = nowMs;
+    this.#timeout = opts.timeoutMs ?? 5000;
+  }
+
+  /** Log in and learn the user id the server gave this key. */
+  static async connect(opts: ChatClientOptions): Promise<ChatClient> {
+    const nowMs = opts.nowMs ?? (() => Date.now());
+    const { signer, primary } = opts;
+    const nc = await connect({
+      servers: opts.servers,
+      name: opts.name ?? `kez-chat ${signer.key.slice(0, 20)}`,
+      inboxPrefix: inboxPrefix(userToken(signer.key)),
+      // nats.js calls this synchronously on every (re)connect with the fresh nonce.
+      authenticator: (nonce?: string) => {
+        if (!nonce) throw new Error('the NATS server sent no nonce: it is not set up for kez-chat');
+        return { ...signLogin(signer, nonce, Math.floor(nowMs() / 1000), primary) };
+      },
+      timeout: opts.connectTimeoutMs ?? 10_000,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+      reconnectJitter: 250,
+    });
+    try {
+      const info = await nc.request(USER_INFO_SUBJECT, '', { timeout: opts.timeoutMs ?? 5000 });
+      const user = (info.json() as { data?: { user?: string } }).data?.user;
+      if (typeof user !== 'string') throw new Error('the server did not say who we are');
+      return new ChatClient(nc, user, opts, nowMs);
+    } catch (e) {
+      await nc.close();
+      throw e;
+    }
+  }
+
+  /** Call the chat-server API. Throws ChatError for a refused request. */
+  async api<K extends ApiOp>(op: K, body: ApiRequests[K]): Promise<ApiReplies[K]> {
+    const m = await this.nc.request(apiSubject(userToken(this.userId), op), JSON.stringify(body), {
+      timeout: this.#timeout,
+    });
+    const r = m.json() as { ok: boolean; error?: string; message?: string };
+    if (!r.ok) throw new ChatError(r.error ?? 'internal', r.message ?? 'request refused');
+    return r as unknown as ApiReplies[K];
+  }
+
+  /** Log in again (a forced reconnect) so the JWT carries current room memberships. */
+  async refresh(): Promise<void> {
+    const done = (async () => {
+      for await (const s of this.nc.status()) if (s.type === 'reconnect') return;
+    })();
+    await this.nc.reconnect();
+    await done;
+    await this.nc.flush();
+  }
+
+  async rooms(): Promise<RoomSummary[]> {
+    return (await this.api('list', {})).rooms;
+  }
+
+  async createRoom(room: string, topic?: string): Promise<RoomRecord> {
+    const r = await this.api('create', topic === undefined ? { room } : { room, topic });
+    await this.refresh();
+    return r.room;
+  }
+
+  async join(room: string): Promise<RoomRecord> {
+    const r = await this.api('join', { room });
+    await this.refresh();
+    return r.room;
+  }
+
+  async leave(room: string): Promise<RoomRecord> {
+    const r = await this.api('leave', { room });
+    await this.refresh();
+    return r.room;
+  }
+
+  async setTopic(room: string, topic: string): Promise<RoomRecord> {
+    return (await this.api('topic', { room, topic })).room;
+  }
+
+  async members(room: string): Promise<string[]> {
+    return (await this.api('members', { room })).members;
+  }
+
+  /** Sign and publish an event; resolves once the stream has stored it. */
+  async publish(
+    place: Place,
+    body: EventBody,
+  ): Promise<{ id: string; seq: number; event: ChatEvent }> {
+    const event = signChatEvent(this.#signer, this.userId, place, body, this.#now());
+    const id = eventIdOf(event);
+    const subject =
+      'room' in place
+        ? roomEventSubject(place.room, userToken(this.userId))
+        : dmSubject(userToken(place.to), userToken(this.userId));
+    const ack = await this.#js.publish(subject, te.encode(encodeChatEvent(event)), {
+      msgID: id,
+      timeout: this.#timeout,
+    });
+    return { id, seq: ack.seq, event };
+  }
+
+  send(place: Place, text: string) {
+    return this.publish(place, { op: 'message', text });
+  }
+
+  edit(place: Place, target: string, text: string) {
+    return this.publish(place, { op: 'edit', target, text });
+  }
+
+  remove(place: Place, target: string) {
+    return this.publish(place, { op: 'delete', target });
+  }
+
+  /** Tell a room we are online, away or gone (not stored). */
+  presence(room: string, status: PresenceStatus): void {
+    this.nc.publish(
+      roomPresenceSubject(room, userToken(this.userId)),
+      JSON.stringify({ status, at: this.#now() }),
+    );
+  }
+
+  /** A page of a room's (or a DM conversation's) history, checked, oldest first. */
+  async history(
+    place: { room: string } | { with: string },
+    page: { before?: number; after?: number; limit?: number } = {},
+  ): Promise<HistoryResult> {
+    const r = await this.api('history', { ...place, ...page });
+    const now = Math.floor(this.#now() / 1000);
+    const items: TimelineItem[] = [];
+    for (const e of r.events) {
+      const it = await toTimelineItem(e.subject, e.data, this.#bindings, now, e.seq);
+      if (it) items.push(it);
+    }
+    return {
+      items,
+      more: r.more,
+      firstSeq: r.events[0]?.seq,
+      lastSeq: r.events[r.events.length - 1]?.seq,
+    };
+  }
+
+  /**
+   * Live items of a room, or of every DM to and from us (`{ dms: true }`),
+   * until `stop()`.
+   */
+  watch(place: { room: string } | { dms: true }, onItem: (it: TimelineItem) => void): Watch {
+    const me = userToken(this.userId);
+    const subjects =
+      'room' in place ? [roomWildcard(place.room)] : [dmSubject(me, '*'), dmSubject('*', me)];
+    const subs = subjects.map((s) => this.nc.subscribe(s));
+    const seen = new Set<string>();
+    const done = subs.map(async (sub) => {
+      for await (const m of sub) {
+        const now = Math.floor(this.#now() / 1000);
+        const it = await toTimelineItem(m.subject, m.string(), this.#bindings, now);
+        if (!it) continue;
+        // A DM to ourselves arrives on both subscriptions.
+        if (it.kind === 'event') {
+          if (seen.has(it.id)) continue;
+          if (seen.size > 10_000) seen.clear();
+          seen.add(it.id);
+        }
+        onItem(it);
+      }
+    });
+    return {
+      stop: () => subs.forEach((s) => s.unsubscribe()),
+      closed: Promise.all(done).then(() => undefined),
+      ready: this.nc.flush(),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.nc.close();
+  }
+}
