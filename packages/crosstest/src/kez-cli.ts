@@ -1,0 +1,58 @@
+/**
+ * The built `kez` command (packages/cli/dist/main.js) run as a child process
+ * with its own $KEZ_HOME — exactly what a user runs.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from './bundle.js';
+
+export const KEZ_MAIN = join(repoRoot, 'packages/cli/dist/main.js');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export class KezCli {
+  constructor(readonly home: string) {}
+
+  run(args: readonly string[], stdin?: string): Promise<CliResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [KEZ_MAIN, ...args], {
+        env: { ...process.env, KEZ_HOME: this.home, NO_COLOR: '1', NODE_OPTIONS: '' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      child.on('error', reject);
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
+      });
+      child.stdin.end(stdin ?? '');
+    });
+  }
+
+  /** Run with --json and parse stdout; throws naming the command when it fails. */
+  async json<T>(
+    args: readonly string[],
+    stdin?: string,
+    okCodes: readonly number[] = [0],
+  ): Promise<T & { exitCode: number }> {
+    const r = await this.run([...args, '--json'], stdin);
+    if (!okCodes.includes(r.code)) {
+      throw new Error(
+        `kez ${args.join(' ')} exited ${r.code}: ${(r.stderr || r.stdout).trim().split('\n')[0]}`,
+      );
+    }
+    try {
+      return { ...(JSON.parse(r.stdout) as T), exitCode: r.code };
+    } catch {
+      throw new Error(`kez ${args.join(' ')} printed no JSON: ${r.stdout.slice(0, 120)}`);
+    }
+  }
+}
