@@ -2,7 +2,7 @@
  * Sigchain events (SPEC §8.1): the five ops, a strict parser, the event id,
  * and builders that sign. Event id = hex SHA-256 of the JCS of the whole event.
  */
-import { fromHex, toHex } from '../bytes.js';
+import { toHex } from '../bytes.js';
 import { parseClaim } from '../claim.js';
 import type { Claim } from '../claim.js';
 import { InputError } from '../errors.js';
@@ -108,9 +108,11 @@ function keyField(v: unknown, what: string, cache: KeyCache): KeyRef {
   return ref;
 }
 
-function hexField(v: unknown, bytes: number, what: string): void {
-  if (typeof v !== 'string') throw new InputError(`event "${what}" must be a hex string`);
-  fromHex(v, bytes, `event "${what}"`);
+const HEX_RE = { 32: /^[0-9a-f]{64}$/, 64: /^[0-9a-f]{128}$/ } as const;
+
+function hexField(v: unknown, bytes: 32 | 64, what: string): void {
+  if (typeof v !== 'string' || !HEX_RE[bytes].test(v))
+    throw new InputError(`event "${what}" must be ${bytes * 2} lowercase hex characters`);
 }
 
 function textField(v: unknown, max: number, what: string): void {
