@@ -14,8 +14,12 @@ export interface ChannelConfig {
   githubApi: string;
   /** Optional GitHub token: raises the rate limit, required to publish. */
   githubToken?: string;
+  /** Origin raw gist files must come from (SPEC §7.3). */
+  githubRaw: string;
   /** Most pages of a user's gist list read (100 gists a page). */
   githubMaxPages: number;
+  /** Most raw gist files fetched for one verification (SPEC §7.3). */
+  githubMaxRawFetches: number;
   /** DNS servers (`ip` or `ip:port`, IPv6 as `[::1]:53`); empty = the system's. */
   dnsServers: string[];
   /** RFC 8484 DoH endpoint; when set, TXT lookups go over HTTPS instead of UDP/TCP. */
@@ -36,8 +40,12 @@ export interface ChannelConfig {
   blueskyAppPassword?: string;
   /** Per-request deadline, ms (connect + headers + body + redirects). */
   timeoutMs: number;
-  /** Response-size cap, bytes. */
+  /** Deadline for all requests of one identity's verification, ms (SPEC §7.1.1). */
+  verifyTimeoutMs: number;
+  /** Response-size cap for API JSON (lists, actors, WebFinger, outbox pages), bytes. */
   maxBytes: number;
+  /** Size cap for a claim-bearing document (gist file, TXT, post), bytes (SPEC §6.6). */
+  maxDocumentBytes: number;
   /** Redirects followed before too_many_redirects. */
   maxRedirects: number;
   /** Allow requests to private, loopback, link-local, ULA and CGNAT addresses (tests). */
@@ -46,7 +54,9 @@ export interface ChannelConfig {
 
 export const DEFAULT_CHANNEL_CONFIG: Readonly<ChannelConfig> = Object.freeze({
   githubApi: 'https://api.github.com',
+  githubRaw: 'https://gist.githubusercontent.com',
   githubMaxPages: 10,
+  githubMaxRawFetches: 100,
   dnsServers: [],
   nostrRelays: [],
   plcDirectory: 'https://plc.directory',
@@ -54,7 +64,9 @@ export const DEFAULT_CHANNEL_CONFIG: Readonly<ChannelConfig> = Object.freeze({
   apScheme: 'https',
   apOutboxItems: 20,
   timeoutMs: 10_000,
-  maxBytes: 2 * 1024 * 1024,
+  verifyTimeoutMs: 30_000,
+  maxBytes: 1024 * 1024,
+  maxDocumentBytes: 64 * 1024,
   maxRedirects: 5,
   allowPrivate: false,
 });
@@ -65,7 +77,9 @@ type Kind = 'url' | 'string' | 'list' | 'int' | 'bool' | 'scheme';
 const SETTINGS: { [K in keyof ChannelConfig]-?: { env: string; kind: Kind } } = {
   githubApi: { env: 'KEZ_GITHUB_API', kind: 'url' },
   githubToken: { env: 'KEZ_GITHUB_TOKEN', kind: 'string' },
+  githubRaw: { env: 'KEZ_GITHUB_RAW', kind: 'url' },
   githubMaxPages: { env: 'KEZ_GITHUB_MAX_PAGES', kind: 'int' },
+  githubMaxRawFetches: { env: 'KEZ_GITHUB_MAX_RAW_FETCHES', kind: 'int' },
   dnsServers: { env: 'KEZ_DNS_SERVERS', kind: 'list' },
   dohUrl: { env: 'KEZ_DOH_URL', kind: 'url' },
   nostrRelays: { env: 'KEZ_NOSTR_RELAYS', kind: 'list' },
@@ -76,7 +90,9 @@ const SETTINGS: { [K in keyof ChannelConfig]-?: { env: string; kind: Kind } } = 
   mastodonToken: { env: 'KEZ_MASTODON_TOKEN', kind: 'string' },
   blueskyAppPassword: { env: 'KEZ_BLUESKY_APP_PASSWORD', kind: 'string' },
   timeoutMs: { env: 'KEZ_TIMEOUT_MS', kind: 'int' },
+  verifyTimeoutMs: { env: 'KEZ_VERIFY_TIMEOUT_MS', kind: 'int' },
   maxBytes: { env: 'KEZ_MAX_BYTES', kind: 'int' },
+  maxDocumentBytes: { env: 'KEZ_MAX_DOCUMENT_BYTES', kind: 'int' },
   maxRedirects: { env: 'KEZ_MAX_REDIRECTS', kind: 'int' },
   allowPrivate: { env: 'KEZ_ALLOW_PRIVATE', kind: 'bool' },
 };
@@ -169,6 +185,35 @@ export function resolveChannelConfig(sources: ConfigSources = {}): ChannelConfig
   }
   const cfg = out as unknown as ChannelConfig;
   if (cfg.timeoutMs < 1) throw new InputError('timeout must be at least 1 ms');
-  if (cfg.maxBytes < 1024) throw new InputError('the size cap must be at least 1024 bytes');
+  if (cfg.maxBytes < 1024 || cfg.maxDocumentBytes < 1024)
+    throw new InputError('size caps must be at least 1024 bytes');
+  if (cfg.verifyTimeoutMs < 1)
+    throw new InputError('the verification timeout must be at least 1 ms');
   return cfg;
+}
+
+/**
+ * Hosts (`host[:port]`) of the endpoints the user configured: SPEC §7.1.2
+ * allows a configured endpoint even on a private address (a local resolver,
+ * a test peer); redirects from it are still checked.
+ */
+export function configuredHosts(cfg: ChannelConfig): Set<string> {
+  const out = new Set<string>();
+  const urls = [
+    cfg.githubApi,
+    cfg.githubRaw,
+    cfg.dohUrl,
+    cfg.plcDirectory,
+    cfg.bskyAppView,
+    ...cfg.nostrRelays,
+  ];
+  for (const u of urls) {
+    if (!u) continue;
+    try {
+      out.add(new URL(u).host);
+    } catch {
+      // not a URL (validated elsewhere)
+    }
+  }
+  return out;
 }

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, parseJson } from '@kez/core';
-import { resolveChannelConfig } from './config.js';
+import { configuredHosts, resolveChannelConfig } from './config.js';
 import type { ChannelConfig, ConfigSources } from './config.js';
 import { createDohResolveTxt } from './net/doh.js';
 import { createGuardedFetch } from './net/guarded-fetch.js';
@@ -37,6 +37,8 @@ export function createNodeNet(config: ChannelConfig): NodeNet {
     maxBytes: config.maxBytes,
     maxRedirects: config.maxRedirects,
     allowPrivate: config.allowPrivate,
+    trustedHosts: configuredHosts(config),
+    allowHttp: config.apScheme === 'http',
     userAgent: USER_AGENT,
   });
   const resolveTxt = config.dohUrl

@@ -47,6 +47,12 @@ export interface ChannelContext {
   config: ChannelConfig;
   /** Unix seconds (injected so tests can pin time). */
   now(): number;
+  /**
+   * Set by verify.ts: true when a text holds a claim that passes every check
+   * before the sigchain. Lets a channel stop fetching once a proof is found
+   * (SPEC §7.3 "MAY stop"); channels must work without it.
+   */
+  probe?: (text: ProofText) => Promise<boolean>;
 }
 
 /** Options of one publish call; channels ignore what they do not use. */

@@ -1,12 +1,11 @@
 /**
  * Online verification of one identity (SPEC §9.2), the same judging for every
- * channel: the plugin fetches the texts that may hold proofs, then
- *   extract candidate claims (any encoding) → subject → signature →
- *   owner (the account that published the text is the one claimed) →
- *   key (when asked) → validity window → sigchain (when a hook is given).
- * Any candidate that passes wins; otherwise the failure that got furthest
- * down that list is reported. Never throws for a bad or missing proof; a
- * fetch failure is `unreachable`, never `valid`.
+ * channel: the plugin fetches the documents that may hold proofs, then per
+ * candidate claim
+ *   extract → subject → signature → account binding (owner) → key filter →
+ *   time → sigchain (through an optional hook),
+ * and the identity's result is the best candidate by SPEC §9.4. Never throws
+ * for a bad or missing proof; a fetch failure is `unreachable`, never `valid`.
  */
 import {
   ChannelError,
@@ -15,37 +14,45 @@ import {
   claimId,
   extractClaims,
   parseIdentity,
+  parseKeyRef,
   verdict,
 } from '@kez/core';
 import type { Claim, EncodingName, Identity, ReasonCode, Status, Verdict } from '@kez/core';
 import { getPlugin } from './plugins.js';
-import type { Binding, ChannelContext, ChannelPlugin, ProofText } from './types.js';
+import type { Binding, ChannelContext, ChannelPlugin, FetchOutcome, ProofText } from './types.js';
 
 /**
- * What the sigchain says about a key (wired by the sigchain code through
- * core's judgeClaim): no chain published, the chain could not be fetched, or
- * a chain whose state judges claims.
+ * What the sigchain says about a key (the sigchain code wires this through
+ * core's judgeClaim): none published, could not be fetched, or a chain that
+ * judges claims and says which keys belong to it (SPEC §8.10, §9.3).
  */
 export type ChainLookup =
   | { type: 'none' }
   | { type: 'failed'; reason: ReasonCode; detail: string; location?: string }
-  | { type: 'found'; source: string; judge(claim: Claim, now: number): Verdict };
+  | {
+      type: 'found';
+      source: string;
+      /** SPEC §9.3 for one claim. */
+      judge(claim: Claim, now: number): Verdict;
+      /** SPEC §9.2 step 7: the chain contains this key (chain id, rotated keys, devices). */
+      contains?(keyRef: string): boolean;
+    };
 
-/** Looks up the sigchain of a key ref (`claim.primary ?? claim.key`). */
+/** Looks up the chain that belongs to a key ref. */
 export type ChainHook = (keyRef: string) => Promise<ChainLookup>;
 
 export interface VerifyOptions {
   ctx: ChannelContext;
-  /** Only a claim signed by this key (or naming it as primary) counts (key_mismatch otherwise). */
+  /** Key filter (SPEC §9.2 step 7): only a claim by this key, or a key of its chain, counts. */
   key?: string;
-  /** Sigchain consultation; without it every claim stands alone (`chain: 'none'`). */
+  /** Sigchain consultation; without it a claim stands alone (`chain: 'none'`). */
   chain?: ChainHook;
   /** Defaults to the registered plugin of the identity's channel. */
   plugin?: ChannelPlugin;
 }
 
 export interface StepTimings {
-  /** Locate + fetch (all network time of the channel). */
+  /** Locate + fetch: all network time of the channel. */
   fetch: number;
   /** Finding and decoding candidate claims. */
   extract: number;
@@ -56,103 +63,201 @@ export interface StepTimings {
   total: number;
 }
 
+/** One candidate's result (SPEC §9.4: all are reported alongside the chosen one). */
+export interface CandidateResult {
+  location: string;
+  encoding: EncodingName;
+  status: Status;
+  reason: ReasonCode;
+  detail?: string;
+  claimId?: string;
+}
+
 export interface VerifyResult {
   identity: string;
   status: Status;
   reason: ReasonCode;
   detail?: string;
-  /** Where the deciding proof (or the failure) was found. */
+  /** Where the deciding proof (or the failure) was found: URL or DNS name. */
   location?: string;
-  /** What the account binding rests on (BRIEF §5). */
+  /** What the account binding rests on (BRIEF §5, SPEC §11.3). */
   binding?: Binding;
   claim?: Claim;
   claimId?: string;
   encoding?: EncodingName;
-  /** How many texts the channel returned, and how many candidate claims they held. */
+  /** Documents the channel returned. */
   texts: number;
-  candidates: number;
-  /** `none`: no chain consulted or none published; otherwise where it came from. */
-  chain: 'none' | { source: string };
+  candidates: CandidateResult[];
+  /** `present` when a sigchain was consulted for the deciding claim. */
+  chain: 'none' | 'present';
+  chainSource?: string;
   timings: StepTimings;
   /** When the proof was fetched (ISO 8601). */
   fetchedAt: string;
 }
 
-/** How far down the checks a failure got: the furthest is the most specific. */
-const RANK: Partial<Record<ReasonCode, number>> = {
-  malformed: 1,
-  unknown_suite: 1,
-  weak_key: 1,
-  subject_mismatch: 2,
-  bad_signature: 3,
-  owner_mismatch: 4,
-  key_mismatch: 5,
-  not_yet_valid: 6,
-  expired: 6,
+/** SPEC §9.4 rule 1. */
+const STATUS_RANK: Record<Status, number> = {
+  valid: 6,
+  unreachable: 5,
+  fork: 4,
+  revoked: 3,
+  expired: 2,
+  invalid: 1,
 };
-const CHAIN_RANK = 7;
-const VALID_RANK = 8;
+/** SPEC §9.2 step numbers, so a later step wins within `invalid` (§9.4 rule 2). */
+const STEP = { extract: 3, subject: 4, signature: 5, owner: 6, key: 7, time: 8, chain: 9 };
+/** Within the extract step, §9.4's order: weak_key > unknown_suite > malformed. */
+const EXTRACT_SUB: Partial<Record<ReasonCode, number>> = { weak_key: 2, unknown_suite: 1 };
 
 interface Judged {
-  rank: number;
+  step: number;
   verdict: Verdict;
   text: ProofText;
-  claim?: Claim;
   encoding: EncodingName;
+  claim?: Claim;
+  chainSource?: string;
 }
 
 const ms = (t0: number) => Math.round((performance.now() - t0) * 100) / 100;
 
-/** Judge one candidate up to (not including) the sigchain. */
-async function judgeCandidate(
-  claim: Claim,
-  text: ProofText,
-  identity: Identity,
-  opts: VerifyOptions,
-  now: number,
-): Promise<{ rank: number; verdict: Verdict }> {
-  // SPEC §9.2 step 3: a claim about another identity is not a proof of this one.
-  if (claim.subject !== identity.text)
-    return {
-      rank: RANK.subject_mismatch!,
-      verdict: verdict('subject_mismatch', `claim is for ${claim.subject}, not ${identity.text}`),
-    };
-  const v = await checkClaim(claim, {
-    now,
-    subject: identity.text,
-    ...(opts.key === undefined ? {} : { key: opts.key }),
-  });
-  // SPEC §9.2 step 5: the account binding comes after the signature, before key and time.
-  if (v.reason !== 'bad_signature' && text.owner !== identity.id) {
-    const why = text.ownerDetail ? ` (${text.ownerDetail})` : '';
-    return {
-      rank: RANK.owner_mismatch!,
-      verdict: verdict(
-        'owner_mismatch',
-        `${text.location} was published by ${text.owner || 'an unknown account'}, not ${identity.id}${why}`,
-      ),
-    };
-  }
-  const base: Verdict = { status: v.status, reason: v.reason };
-  if (v.detail !== undefined) base.detail = v.detail;
-  return { rank: v.reason === 'ok' ? VALID_RANK : (RANK[v.reason] ?? 1), verdict: base };
+/** True when `a` ranks before `b` (SPEC §9.4). */
+function better(a: Judged, b: Judged): boolean {
+  const sa = STATUS_RANK[a.verdict.status];
+  const sb = STATUS_RANK[b.verdict.status];
+  if (sa !== sb) return sa > sb;
+  const ra = a.step * 10 + (EXTRACT_SUB[a.verdict.reason] ?? 0);
+  const rb = b.step * 10 + (EXTRACT_SUB[b.verdict.reason] ?? 0);
+  if (ra !== rb) return ra > rb;
+  const ca = a.claim?.created_at ?? -1;
+  const cb = b.claim?.created_at ?? -1;
+  if (ca !== cb) return ca > cb;
+  if (a.claim && b.claim) return claimId(a.claim) < claimId(b.claim);
+  return false;
 }
 
-function resultOf(
-  identity: Identity,
-  v: Verdict,
-  fields: Partial<VerifyResult> & Pick<VerifyResult, 'timings' | 'fetchedAt'>,
-): VerifyResult {
-  const out: VerifyResult = {
-    identity: identity.text,
-    status: v.status,
-    reason: v.reason,
-    texts: 0,
-    candidates: 0,
-    chain: 'none',
-    ...fields,
-  };
-  if (v.detail !== undefined) out.detail = v.detail;
+/** Judges candidates; shares chain lookups across them. */
+class Judge {
+  readonly lookups = new Map<string, Promise<ChainLookup>>();
+  private readonly wantKey: string | undefined;
+
+  constructor(
+    private readonly identity: Identity,
+    private readonly opts: VerifyOptions,
+    private readonly now: number,
+  ) {
+    // A malformed key filter is a usage error (SPEC §9.2 step 1), thrown before any fetch.
+    this.wantKey = opts.key === undefined ? undefined : parseKeyRef(opts.key).text;
+  }
+
+  lookup(keyRef: string): Promise<ChainLookup> {
+    let p = this.lookups.get(keyRef);
+    if (!p) {
+      p = this.opts.chain!(keyRef);
+      this.lookups.set(keyRef, p);
+    }
+    return p;
+  }
+
+  /** SPEC §9.2 steps 4–8 for one well-formed candidate. */
+  async upToTime(claim: Claim, text: ProofText): Promise<Pick<Judged, 'step' | 'verdict'>> {
+    const id = this.identity;
+    if (claim.subject !== id.text)
+      return {
+        step: STEP.subject,
+        verdict: verdict('subject_mismatch', `claim is for ${claim.subject}, not ${id.text}`),
+      };
+    // Signature and time in one offline check (core, SPEC §5.3); the order of reporting is ours.
+    const offline = await checkClaim(claim, { now: this.now });
+    if (
+      offline.reason !== 'ok' &&
+      offline.reason !== 'expired' &&
+      offline.reason !== 'not_yet_valid'
+    )
+      return { step: STEP.signature, verdict: plain(offline) };
+    if (text.owner !== id.id) {
+      const why = text.ownerDetail ? ` (${text.ownerDetail})` : '';
+      return {
+        step: STEP.owner,
+        verdict: verdict(
+          'owner_mismatch',
+          `${text.location} was published by ${text.owner || 'an unknown account'}, not ${id.id}${why}`,
+        ),
+      };
+    }
+    if (this.wantKey !== undefined && claim.key !== this.wantKey) {
+      // SPEC §9.2 step 7: a key of the wanted key's chain also matches; `primary` alone never does.
+      let viaChain = false;
+      if (this.opts.chain) {
+        const look = await this.lookup(this.wantKey);
+        viaChain = look.type === 'found' && (look.contains?.(claim.key) ?? false);
+      }
+      if (!viaChain)
+        return {
+          step: STEP.key,
+          verdict: verdict('key_mismatch', `claim is signed by ${claim.key}, not ${this.wantKey}`),
+        };
+    }
+    if (offline.reason !== 'ok') return { step: STEP.time, verdict: plain(offline) };
+    return { step: STEP.time, verdict: verdict('ok') };
+  }
+
+  /** SPEC §9.2 step 9 for a candidate that passed everything else. */
+  async chain(j: Judged): Promise<void> {
+    const claim = j.claim!;
+    const keyRef = claim.primary ?? claim.key;
+    const look: ChainLookup = this.opts.chain ? await this.lookup(keyRef) : { type: 'none' };
+    j.step = STEP.chain;
+    if (look.type === 'failed') {
+      j.verdict = verdict(look.reason, look.detail);
+    } else if (look.type === 'found') {
+      j.chainSource = look.source;
+      const v = look.judge(claim, this.now);
+      j.verdict = plain(v);
+    } else if (claim.primary !== undefined) {
+      // Only a chain can confirm that `key` is a device of `primary`.
+      j.verdict = verdict(
+        'not_in_chain',
+        `claim names primary ${claim.primary}, but no sigchain for it was found`,
+      );
+    }
+  }
+}
+
+function plain(v: Verdict): Verdict {
+  return v.detail === undefined
+    ? { status: v.status, reason: v.reason }
+    : { status: v.status, reason: v.reason, detail: v.detail };
+}
+
+/** Candidates of one document, judged up to (not including) the sigchain. */
+async function judgeText(text: ProofText, judge: Judge, timings: StepTimings): Promise<Judged[]> {
+  const te = performance.now();
+  let found;
+  try {
+    found = await extractClaims(text.text);
+  } catch (e) {
+    if (!(e instanceof KezError)) throw e;
+    found = [{ encoding: 'json' as const, error: e }];
+  }
+  timings.extract += ms(te);
+  const tc = performance.now();
+  const out: Judged[] = [];
+  for (const c of found) {
+    if (!c.claim) {
+      const err = c.error!;
+      out.push({
+        step: STEP.extract,
+        verdict: verdict(err.code, `${text.location}: ${err.message}`),
+        text,
+        encoding: c.encoding,
+      });
+      continue;
+    }
+    const j = await judge.upToTime(c.claim, text);
+    out.push({ ...j, text, claim: c.claim, encoding: c.encoding });
+  }
+  timings.check += ms(tc);
   return out;
 }
 
@@ -171,112 +276,120 @@ export async function verifyIdentity(
   const identity = typeof input === 'string' ? parseIdentity(input) : input;
   const plugin = opts.plugin ?? getPlugin(identity.channel);
   const now = opts.ctx.now();
+  const judge = new Judge(identity, opts, now);
   const fetchedAt = new Date(now * 1000).toISOString();
   const t0 = performance.now();
   const timings: StepTimings = { fetch: 0, extract: 0, check: 0, chain: 0, total: 0 };
-  const done = (v: Verdict, fields: Partial<VerifyResult> = {}) => {
+  const result = (v: Verdict, fields: Partial<VerifyResult> = {}): VerifyResult => {
     timings.total = ms(t0);
-    return resultOf(identity, v, { ...fields, timings, fetchedAt });
+    const out: VerifyResult = {
+      identity: identity.text,
+      status: v.status,
+      reason: v.reason,
+      texts: 0,
+      candidates: [],
+      chain: 'none',
+      ...fields,
+      timings,
+      fetchedAt,
+    };
+    if (v.detail !== undefined) out.detail = v.detail;
+    return out;
   };
 
-  let outcome;
-  try {
-    outcome = await plugin.fetchProofs(identity, opts.ctx);
-  } catch (e) {
-    // Plugins should return `failed`; a ChannelError that escapes means the same.
-    if (!(e instanceof ChannelError)) throw e;
-    outcome = {
-      type: 'failed' as const,
-      reason: e.code,
-      detail: e.message,
-      ...(e.location ? { location: e.location } : {}),
+  const run = async (): Promise<VerifyResult> => {
+    // Texts judged during the fetch (the probe) are not judged twice.
+    const judged = new Map<ProofText, Promise<Judged[]>>();
+    const judgeOnce = (t: ProofText) => {
+      let p = judged.get(t);
+      if (!p) {
+        p = judgeText(t, judge, timings);
+        judged.set(t, p);
+      }
+      return p;
     };
-  }
-  timings.fetch = ms(t0);
-  if (outcome.type === 'failed')
-    return done(verdict(outcome.reason, outcome.detail), {
-      ...(outcome.location ? { location: outcome.location } : {}),
-    });
-  if (outcome.type === 'absent')
-    return done(verdict('not_found', outcome.detail), { location: outcome.location });
-
-  const judged: Judged[] = [];
-  let candidates = 0;
-  for (const text of outcome.texts) {
-    const te = performance.now();
-    let found;
+    const ctx: ChannelContext = {
+      ...opts.ctx,
+      probe: async (t) => (await judgeOnce(t)).some((j) => j.verdict.reason === 'ok'),
+    };
+    const tf = performance.now();
+    let outcome: FetchOutcome;
     try {
-      found = await extractClaims(text.text);
+      outcome = await plugin.fetchProofs(identity, ctx);
     } catch (e) {
-      if (!(e instanceof KezError)) throw e;
-      found = [{ encoding: 'json' as const, error: e }];
+      // Plugins return `failed`; a ChannelError that escapes means the same.
+      if (!(e instanceof ChannelError)) throw e;
+      outcome = {
+        type: 'failed',
+        reason: e.code,
+        detail: e.message,
+        ...(e.location ? { location: e.location } : {}),
+      };
     }
-    timings.extract += ms(te);
-    const tc = performance.now();
-    for (const c of found) {
-      candidates++;
-      if (!c.claim) {
-        const err = c.error!;
-        judged.push({
-          rank: RANK[err.code] ?? 1,
-          verdict: verdict(err.code, `${text.location}: ${err.message}`),
-          text,
-          encoding: c.encoding,
-        });
-        continue;
-      }
-      const j = await judgeCandidate(c.claim, text, identity, opts, now);
-      judged.push({ ...j, text, claim: c.claim, encoding: c.encoding });
-    }
-    timings.check += ms(tc);
-  }
-  const where = outcome.texts.map((t) => t.location);
-  const counts = { texts: outcome.texts.length, candidates };
-  if (judged.length === 0) {
-    const shown = where.slice(0, 3).join(', ') + (where.length > 3 ? ', …' : '');
-    return done(
-      verdict(
-        'not_found',
-        where.length ? `no KEZ claim in ${where.length} text(s): ${shown}` : 'no texts found',
-      ),
-      { ...counts, ...(where[0] ? { location: where[0] } : {}) },
-    );
-  }
+    timings.fetch = ms(tf);
+    if (outcome.type === 'failed')
+      return result(verdict(outcome.reason, outcome.detail), {
+        ...(outcome.location ? { location: outcome.location } : {}),
+      });
+    if (outcome.type === 'absent')
+      return result(verdict('not_found', outcome.detail), { location: outcome.location });
 
-  // SPEC §9.2 step 8: the sigchain has the last word on claims that pass everything else.
-  let chainSource: VerifyResult['chain'] = 'none';
-  if (opts.chain) {
+    const all = (await Promise.all(outcome.texts.map(judgeOnce))).flat();
+    const where = outcome.texts.map((t) => t.location);
+    if (all.length === 0) {
+      const shown = where.slice(0, 3).join(', ') + (where.length > 3 ? ', …' : '');
+      return result(
+        verdict(
+          'not_found',
+          where.length ? `no KEZ claim in ${where.length} document(s): ${shown}` : 'no documents',
+        ),
+        { texts: outcome.texts.length, ...(where[0] ? { location: where[0] } : {}) },
+      );
+    }
     const tch = performance.now();
-    const lookups = new Map<string, Promise<ChainLookup>>();
-    for (const j of judged) {
-      if (j.rank !== VALID_RANK || !j.claim) continue;
-      const keyRef = j.claim.primary ?? j.claim.key;
-      if (!lookups.has(keyRef)) lookups.set(keyRef, opts.chain(keyRef));
-      const look = await lookups.get(keyRef)!;
-      if (look.type === 'none') continue;
-      if (look.type === 'failed') {
-        j.rank = CHAIN_RANK;
-        j.verdict = verdict(look.reason, look.detail);
-        continue;
-      }
-      chainSource = { source: look.source };
-      const v = look.judge(j.claim, now);
-      if (v.reason !== 'ok') {
-        j.rank = CHAIN_RANK;
-        j.verdict = v;
-      }
-    }
+    for (const j of all) if (j.verdict.reason === 'ok') await judge.chain(j);
     timings.chain = ms(tch);
-  }
 
-  let best = judged[0]!;
-  for (const j of judged) if (j.rank > best.rank) best = j;
-  return done(best.verdict, {
-    ...counts,
-    location: best.text.location,
-    binding: best.text.binding,
-    encoding: best.encoding,
-    chain: chainSource,
-    ...(best.claim ? { claim: best.claim, claimId: claimId(best.claim) } : {}),
+    let best = all[0]!;
+    for (const j of all) if (better(j, best)) best = j;
+    const candidates = all.map((j): CandidateResult => {
+      const c: CandidateResult = {
+        location: j.text.location,
+        encoding: j.encoding,
+        status: j.verdict.status,
+        reason: j.verdict.reason,
+      };
+      if (j.verdict.detail !== undefined) c.detail = j.verdict.detail;
+      if (j.claim) c.claimId = claimId(j.claim);
+      return c;
+    });
+    return result(best.verdict, {
+      texts: outcome.texts.length,
+      candidates,
+      location: best.text.location,
+      binding: best.text.binding,
+      encoding: best.encoding,
+      chain: best.chainSource === undefined ? 'none' : 'present',
+      ...(best.chainSource === undefined ? {} : { chainSource: best.chainSource }),
+      ...(best.claim ? { claim: best.claim, claimId: claimId(best.claim) } : {}),
+    });
+  };
+
+  // SPEC §7.1.1: one deadline for all requests of one identity.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = opts.ctx.config.verifyTimeoutMs;
+  const deadline = new Promise<VerifyResult>((resolve) => {
+    timer = setTimeout(
+      () =>
+        resolve(
+          result(verdict('timeout', `verifying ${identity.text} took longer than ${limit} ms`)),
+        ),
+      limit,
+    );
   });
+  try {
+    return await Promise.race([run(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

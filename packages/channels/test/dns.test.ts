@@ -90,7 +90,7 @@ describe('dns channel', () => {
   test('several records: each is a candidate, the proof among them wins', async () => {
     const r = await verifyIdentity('dns:dan.example.test', { ctx: viaDns() });
     assert.equal(r.status, 'valid', r.detail);
-    assert.equal(r.texts, 2);
+    assert.equal(r.texts, 1); // the SPF record is not a candidate (SPEC §6.4)
   });
 
   test('records changed at run time; proof removed → not_found; no such name → not_found', async () => {

@@ -23,7 +23,7 @@ after(async () => {
   await gh?.stop();
 });
 
-const ctx = (extra = {}) => testContext({ githubApi: gh.url, ...extra });
+const ctx = (extra = {}) => testContext({ githubApi: gh.url, githubRaw: gh.rawUrl, ...extra });
 let gistSeq = 0;
 const gistId = () => `a${(++gistSeq).toString(16).padStart(19, '0')}`;
 
@@ -50,9 +50,12 @@ describe('github channel', () => {
     const r = await verifyIdentity('github:alice', { ctx: ctx() });
     assert.equal(r.status, 'valid', r.detail);
     assert.equal(r.reason, 'ok');
-    assert.match(r.location!, /kez-proof\.md$/);
+    assert.match(
+      r.location!,
+      new RegExp(`^${gh.rawUrl}/Alice/[0-9a-f]+/raw/[0-9a-f]{40}/kez-proof\\.md$`),
+    );
     assert.equal(r.binding?.kind, 'transport');
-    assert.match(r.binding!.detail, /plain HTTP to 127\.0\.0\.1/);
+    assert.match(r.binding!.detail, /plain HTTP to 127\.0\.0\.1:\d+ \(GitHub gist/);
     assert.equal(r.encoding, 'markdown');
     assert.equal(r.claim?.sig, c.sig);
     assert.ok(r.timings.fetch > 0 && r.timings.total >= r.timings.fetch);
@@ -119,21 +122,23 @@ describe('github channel', () => {
     const before = gh.requests;
     const r = await verifyIdentity('github:hana', { ctx: ctx() });
     assert.equal(r.status, 'valid', r.detail);
-    assert.equal(gh.requests - before, 3); // two list pages + one gist
+    assert.equal(gh.requests - before, 2); // two list pages; files come from the raw host
     const capped = await verifyIdentity('github:hana', { ctx: ctx({ githubMaxPages: 1 }) });
     assert.equal(capped.reason, 'not_found');
   });
 
-  test('a truncated file is read from raw_url', async () => {
+  test('a file over 64 KiB is not a candidate; a raw_url off the raw host is bad_response', async () => {
     const c = await claimFor('github:ivy', key);
-    await proofGist('ivy', `${'x'.repeat(300)}\n${await encode(c, 'markdown')}`);
-    gh.truncateAt = 100;
-    try {
-      const r = await verifyIdentity('github:ivy', { ctx: ctx() });
-      assert.equal(r.status, 'valid', r.detail);
-    } finally {
-      gh.truncateAt = 1024 * 1024;
-    }
+    await proofGist('ivy', `${'x'.repeat(70 * 1024)}\n${await encode(c, 'markdown')}`);
+    const r = await verifyIdentity('github:ivy', { ctx: ctx() });
+    assert.equal(r.reason, 'not_found');
+    await proofGist('ivy2', await encode(await claimFor('github:ivy2', key), 'markdown'));
+    const r2 = await verifyIdentity('github:ivy2', {
+      ctx: ctx({ githubRaw: 'https://gist.githubusercontent.com' }),
+    });
+    assert.equal(r2.status, 'unreachable');
+    assert.equal(r2.reason, 'bad_response');
+    assert.match(r2.detail!, /is not on https:\/\/gist\.githubusercontent\.com/);
   });
 
   test('rate limit (403 and 429) → unreachable/rate_limited with the reset time', async () => {
@@ -193,10 +198,9 @@ describe('github channel', () => {
     assert.equal(r.reason, 'network_error');
   });
 
-  test('without --allow-private the loopback API is refused (private_address)', async () => {
+  test('configured endpoints on loopback are allowed without --allow-private (SPEC §7.1.2)', async () => {
     const r = await verifyIdentity('github:alice', { ctx: ctx({ allowPrivate: false }) });
-    assert.equal(r.status, 'unreachable');
-    assert.equal(r.reason, 'private_address');
+    assert.equal(r.status, 'valid', r.detail);
   });
 
   test("every fixture answer matches GitHub's OpenAPI description", () => {
@@ -206,7 +210,6 @@ describe('github channel', () => {
     );
     for (const want of [
       'GET /users/{username}/gists 200',
-      'GET /gists/{gist_id} 200',
       'POST /gists 201',
       'PATCH /gists/{gist_id} 200',
       'GET /user 200',

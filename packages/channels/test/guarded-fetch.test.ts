@@ -8,7 +8,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ChannelError } from '@kez/core';
 import { createNodeNet } from '@kez/channels/node';
-import { resolveChannelConfig } from '@kez/channels';
+import { createGuardedFetch, resolveChannelConfig } from '@kez/channels';
+import type { Transport } from '@kez/channels';
 
 let server: http.Server;
 let base: string;
@@ -141,13 +142,54 @@ describe('guarded fetch', () => {
   });
 
   test('a name resolving to 127.0.0.1 is private_address without allowPrivate', async () => {
-    const n = net({ allowPrivate: false });
+    const n = net({ allowPrivate: false, apScheme: 'http' });
     const viaName = await n.fetch(`http://localhost:${port}/ok`).catch((e: unknown) => e);
     assert.ok(viaName instanceof ChannelError && viaName.code === 'private_address');
     assert.match(viaName.message, /localhost: it resolves to (127\.0\.0\.1|::1)/);
     assert.equal(await reason(n.fetch(`${base}/ok`)), 'private_address');
     assert.equal(await reason(n.fetch(`http://[::1]:${port}/ok`)), 'private_address');
     n.close();
+  });
+
+  test('plain http is refused unless allowed', async () => {
+    const n = net({ allowPrivate: false });
+    assert.equal(await reason(n.fetch(`${base}/ok`)), 'bad_response');
+    n.close();
+  });
+
+  test('an https → http redirect is refused (policy checked over a stub transport)', async () => {
+    const hops: string[] = [];
+    const transport: Transport = async (req) => {
+      hops.push(req.url.href);
+      return {
+        status: 302,
+        headers: new Headers({ location: 'http://example.org/x' }),
+        body: (async function* () {})(),
+        cancel() {},
+      };
+    };
+    const get = createGuardedFetch({
+      transport,
+      timeoutMs: 1000,
+      maxBytes: 1024,
+      maxRedirects: 5,
+      allowPrivate: false,
+      allowHttp: true,
+    });
+    assert.equal(await reason(get('https://example.com/')), 'bad_response');
+    assert.deepEqual(hops, ['https://example.com/']);
+  });
+
+  test('a configured endpoint on a private address is allowed for itself, not for its redirects', async () => {
+    const n = createNodeNet(resolveChannelConfig({ flags: { githubApi: base, timeoutMs: 400 } }));
+    assert.equal((await n.fetch(`${base}/ok`)).status, 200);
+    assert.equal(await reason(n.fetch(`${base}/to-other-origin`)), 'bad_response'); // http to localhost
+    const n2 = createNodeNet(
+      resolveChannelConfig({ flags: { githubApi: base, timeoutMs: 400, apScheme: 'http' } }),
+    );
+    assert.equal(await reason(n2.fetch(`${base}/to-other-origin`)), 'private_address');
+    n.close();
+    n2.close();
   });
 
   test('a refused connection is network_error; an unknown name is dns_error', async () => {

@@ -4,7 +4,7 @@ import { fetchApProofs } from './fetch.js';
 import { publishAp } from './publish.js';
 
 export { apAccount, webfingerUrl, mastodonApiBase } from './locate.js';
-export { selfLink, stripHtml, readActor, actorOwner, actorPosts } from './match.js';
+export { selfLink, stripHtml, readActor, actorOwner, readPosts } from './match.js';
 export { fetchApProofs } from './fetch.js';
 export { publishAp, FIELD_NAME } from './publish.js';
 

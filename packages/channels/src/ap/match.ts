@@ -13,6 +13,11 @@ const AP_TYPES = [
   'application/ld+json; profile="https://www.w3.org/ns/activitystreams"',
 ];
 
+/** The JRD `subject`, when present. */
+export function jrdSubject(jrd: unknown): string | undefined {
+  return isObject(jrd) && typeof jrd.subject === 'string' ? jrd.subject : undefined;
+}
+
 /** The JRD `self` link whose type is an ActivityPub media type, or undefined. */
 export function selfLink(jrd: unknown): string | undefined {
   if (!isObject(jrd) || !Array.isArray(jrd.links)) return undefined;
@@ -62,6 +67,8 @@ export interface Actor {
   summary: string;
   fields: { name: string; value: string }[];
   outbox?: string;
+  /** Pinned posts (Mastodon's `featured` collection). */
+  featured?: string;
 }
 
 /** Read an actor document; undefined when it lacks an id. */
@@ -84,6 +91,7 @@ export function readActor(v: unknown): Actor | undefined {
     fields,
   };
   if (typeof v.outbox === 'string') actor.outbox = v.outbox;
+  if (typeof v.featured === 'string') actor.featured = v.featured;
   return actor;
 }
 
@@ -96,7 +104,11 @@ export function actorOwner(
   account: ApAccount,
   self: string,
   actor: Actor,
+  subject?: string,
 ): { owner: string; ownerDetail?: string } {
+  const acct = `acct:${account.user}@${account.host}`;
+  if (subject !== undefined && subject.toLowerCase() !== acct)
+    return { owner: subject, ownerDetail: `WebFinger subject ${subject} ≠ ${acct}` };
   let host = '';
   try {
     host = new URL(actor.id).host.toLowerCase();
@@ -121,26 +133,34 @@ export interface Post {
   /** The post's URL (or id). */
   location: string;
   text: string;
+  /** Who the post is attributed to (actor id); compared with the actor by the caller. */
+  attributedTo: string;
 }
 
 const idOf = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : isObject(v) && typeof v.id === 'string' ? v.id : undefined;
 
 /**
- * Posts the actor itself wrote, from an outbox page's items: Create activities
- * by the actor of a Note attributed to the actor. Boosts (Announce) of other
- * people's posts are not the actor's words and are skipped.
+ * Posts from outbox or featured items (SPEC §7.6 step 4c): a Note, or a
+ * Create by the actor wrapping one. Boosts (Announce) are other people's
+ * words and are skipped; a Note's attributedTo is kept for the owner check.
  */
-export function actorPosts(items: unknown[], actorId: string): Post[] {
+export function readPosts(items: unknown[], actorId: string): Post[] {
   const out: Post[] = [];
   for (const it of items) {
-    if (!isObject(it) || it.type !== 'Create' || idOf(it.actor) !== actorId) continue;
-    const o = it.object;
-    if (!isObject(o) || typeof o.content !== 'string') continue;
-    const by = idOf(o.attributedTo);
-    if (by !== undefined && by !== actorId) continue;
-    const url = typeof o.url === 'string' ? o.url : (idOf(o) ?? actorId);
-    out.push({ location: url, text: stripHtml(o.content) });
+    if (!isObject(it)) continue;
+    let note: unknown = it;
+    if (it.type === 'Create') {
+      if (idOf(it.actor) !== actorId) continue;
+      note = it.object;
+    }
+    if (!isObject(note) || note.type !== 'Note' || typeof note.content !== 'string') continue;
+    const url = typeof note.url === 'string' ? note.url : (idOf(note) ?? actorId);
+    out.push({
+      location: url,
+      text: stripHtml(note.content),
+      attributedTo: idOf(note.attributedTo) ?? '',
+    });
   }
   return out;
 }

@@ -27,5 +27,12 @@ export async function fetchDnsProofs(
   }
   if (records === null || records.length === 0)
     return { type: 'absent', location: name, detail: `no TXT record at ${name}` };
-  return { type: 'found', texts: dnsRecordsToTexts(identity.id, name, records, dnsBinding(ctx)) };
+  const texts = dnsRecordsToTexts(identity.id, name, records, dnsBinding(ctx));
+  if (texts.length === 0)
+    return {
+      type: 'absent',
+      location: name,
+      detail: `no TXT record at ${name} starts with kez:z1:`,
+    };
+  return { type: 'found', texts };
 }

@@ -1,7 +1,8 @@
 /**
- * Turn the TXT records at `_kez.<domain>` into proof texts (SPEC §6.4, §7.1):
+ * Turn the TXT records at `_kez.<domain>` into proof texts (SPEC §6.4, §7.2):
  * the character-strings of ONE record are joined with nothing between them;
- * records are never joined to each other, each is its own candidate. Pure.
+ * records are never joined to each other, each is its own candidate; records
+ * whose joined text does not start with `kez:z1:` are ignored. Pure.
  */
 import type { Binding, ProofText } from '../types.js';
 
@@ -16,9 +17,10 @@ export function dnsRecordsToTexts(
   records: string[][],
   binding: Binding,
 ): ProofText[] {
-  return records.map((chunks, i) => ({
-    text: chunks.join(''),
-    location: records.length > 1 ? `${name} TXT #${i + 1}` : `${name} TXT`,
+  const texts = records.map((chunks) => chunks.join('')).filter((t) => t.startsWith('kez:z1:'));
+  return texts.map((text, i) => ({
+    text,
+    location: texts.length > 1 ? `${name} TXT #${i + 1}` : `${name} TXT`,
     // Only whoever controls the zone of `domain` can answer for `_kez.<domain>`.
     owner: domain,
     binding,

@@ -1,30 +1,32 @@
 /**
- * Fetch the texts of a github: identity's proof gists (SPEC §7.2): list the
- * user's public gists (paginated, capped), then read each candidate file's
- * content from GET /gists/{id} (or its raw_url when the API truncated it).
- * Each text carries the gist's owner.login, which verify.ts compares with the
- * claimed user — a gist listed under a user is not proof that the user wrote it.
+ * Fetch the texts of a github: identity's proof gists (SPEC §7.3): list the
+ * user's public gists (paginated, capped), then read candidate files from
+ * their raw_url — kez-proof.* first, the rest only if no proof was found.
+ * Each text carries the gist's owner.login, which verify.ts compares with
+ * the claimed user: a gist listed under a user is not proof the user wrote it.
  */
 import { ChannelError } from '@kez/core';
 import type { Identity, ReasonCode } from '@kez/core';
+import { mayHoldClaim } from '../hint.js';
 import { transportBinding } from '../net/binding.js';
 import type { ChannelContext, FetchOutcome, NetResponse, ProofText } from '../types.js';
-import { gistUrl, githubHeaders, userGistsUrl } from './locate.js';
-import type { Gist } from './match.js';
+import { githubHeaders, userGistsUrl } from './locate.js';
+import type { Gist, GistFile } from './match.js';
 import {
+  candidateFiles,
+  checkRawUrl,
   githubMessage,
   hasNextPage,
-  proofFiles,
+  isProofFileName,
   rateLimitOf,
-  readGist,
   readGistList,
 } from './match.js';
 
-/** Most gists whose files are read for one verification. */
-const MAX_GISTS_READ = 20;
+/** Raw files fetched at once. */
+const PARALLEL = 8;
 
 /** A failure to carry up as `failed`. */
-class Failure {
+export class Failure {
   constructor(
     readonly reason: ReasonCode,
     readonly detail: string,
@@ -32,33 +34,32 @@ class Failure {
   ) {}
 }
 
-async function get(ctx: ChannelContext, url: string): Promise<NetResponse | Failure> {
-  try {
-    return await ctx.net.fetch(url, { headers: githubHeaders(ctx.config.githubToken) });
-  } catch (e) {
-    if (e instanceof ChannelError) return new Failure(e.code, e.message, url);
-    throw e;
-  }
-}
-
-/** Map a non-200 answer to a failure: rate limits apart from other HTTP errors. */
-function httpFailure(res: NetResponse, url: string): Failure {
+/** Map a non-2xx answer to a failure: rate limits apart from other HTTP errors (SPEC §7.1.1). */
+export function httpFailure(res: NetResponse, what: string): Failure {
   const limit = rateLimitOf(res.status, res.headers);
-  if (limit) return new Failure('rate_limited', `GET ${url} → ${res.status}: ${limit.detail}`, url);
+  if (limit)
+    return new Failure('rate_limited', `${what} → ${res.status}: ${limit.detail}`, res.url);
   let msg = '';
   try {
     msg = githubMessage(res.json());
   } catch {
     // not JSON: the status alone says enough
   }
-  return new Failure('http_error', `GET ${url} → HTTP ${res.status}${msg ? `: ${msg}` : ''}`, url);
+  return new Failure('http_error', `${what} → HTTP ${res.status}${msg ? `: ${msg}` : ''}`, res.url);
 }
 
-function asJson(res: NetResponse, url: string): unknown | Failure {
+async function get(
+  ctx: ChannelContext,
+  url: string,
+  opts: { token?: string; maxBytes?: number } = {},
+): Promise<NetResponse | Failure> {
   try {
-    return res.json();
+    return await ctx.net.fetch(url, {
+      headers: githubHeaders(opts.token),
+      ...(opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }),
+    });
   } catch (e) {
-    if (e instanceof ChannelError) return new Failure(e.code, e.message, url);
+    if (e instanceof ChannelError) return new Failure(e.code, e.message, e.location ?? url);
     throw e;
   }
 }
@@ -71,12 +72,21 @@ export async function listUserGists(
   const all: Gist[] = [];
   for (let page = 1; page <= ctx.config.githubMaxPages; page++) {
     const url = userGistsUrl(ctx.config.githubApi, user, page);
-    const res = await get(ctx, url);
+    const res = await get(
+      ctx,
+      url,
+      ctx.config.githubToken ? { token: ctx.config.githubToken } : {},
+    );
     if (res instanceof Failure) return res;
     if (res.status === 404) return { absent: `GitHub user ${user} not found (GET ${url} → 404)` };
-    if (res.status !== 200) return httpFailure(res, url);
-    const body = asJson(res, url);
-    if (body instanceof Failure) return body;
+    if (res.status !== 200) return httpFailure(res, `GET ${url}`);
+    let body: unknown;
+    try {
+      body = res.json();
+    } catch (e) {
+      if (e instanceof ChannelError) return new Failure(e.code, e.message, url);
+      throw e;
+    }
     const gists = readGistList(body);
     if (!gists) return new Failure('bad_response', `GET ${url}: not a list of gists`, url);
     all.push(...gists);
@@ -85,39 +95,42 @@ export async function listUserGists(
   return all;
 }
 
-/** The proof texts of one gist: its candidate files' full content. */
-async function readGistTexts(listed: Gist, ctx: ChannelContext): Promise<ProofText[] | Failure> {
-  const url = gistUrl(ctx.config.githubApi, listed.id);
-  const res = await get(ctx, url);
+/** One raw file as a proof text. */
+async function readRaw(
+  gist: Gist,
+  file: GistFile,
+  ctx: ChannelContext,
+): Promise<ProofText | Failure | undefined> {
+  const url = file.rawUrl!;
+  const bad = checkRawUrl(url, ctx.config.githubRaw, gist.owner);
+  if (bad) return new Failure('bad_response', bad, url);
+  const res = await get(ctx, url, { maxBytes: ctx.config.maxDocumentBytes });
   if (res instanceof Failure) return res;
-  if (res.status === 404) return []; // deleted between the list and now
-  if (res.status !== 200) return httpFailure(res, url);
-  const body = asJson(res, url);
-  if (body instanceof Failure) return body;
-  const gist = readGist(body);
-  if (!gist) return new Failure('bad_response', `GET ${url}: not a gist`, url);
-  const texts: ProofText[] = [];
-  for (const f of proofFiles(gist)) {
-    let content = f.content;
-    let from = url;
-    // The API inlines up to 1 MB per file; beyond that, truncated: true and raw_url has it all.
-    if ((content === undefined || f.truncated) && f.rawUrl) {
-      const raw = await get(ctx, f.rawUrl);
-      if (raw instanceof Failure) return raw;
-      if (raw.status !== 200) return httpFailure(raw, f.rawUrl);
-      content = raw.text();
-      from = f.rawUrl;
+  if (res.status === 404) return undefined; // deleted between the list and now
+  if (res.status !== 200) return httpFailure(res, `GET ${url}`);
+  return {
+    text: res.text(),
+    location: url,
+    owner: gist.owner,
+    ...(gist.owner === '' ? { ownerDetail: 'anonymous gist' } : {}),
+    binding: transportBinding(url, 'GitHub gist'),
+  };
+}
+
+async function readAll(
+  items: { gist: Gist; file: GistFile }[],
+  ctx: ChannelContext,
+): Promise<(ProofText | Failure | undefined)[]> {
+  const out: (ProofText | Failure | undefined)[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await readRaw(items[i]!.gist, items[i]!.file, ctx);
     }
-    if (content === undefined) continue;
-    texts.push({
-      text: content,
-      location: `${gist.htmlUrl ?? url}#${f.filename}`,
-      owner: gist.owner,
-      ...(gist.owner === '' ? { ownerDetail: 'anonymous gist' } : {}),
-      binding: transportBinding(from, 'GitHub REST API'),
-    });
-  }
-  return texts;
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, items.length) }, worker));
+  return out;
 }
 
 export async function fetchGithubProofs(
@@ -128,23 +141,37 @@ export async function fetchGithubProofs(
   if (listed instanceof Failure) return { type: 'failed', ...listed };
   const listUrl = userGistsUrl(ctx.config.githubApi, identity.id, 1);
   if ('absent' in listed) return { type: 'absent', location: listUrl, detail: listed.absent };
-  const candidates = listed.filter((g) => proofFiles(g).length > 0).slice(0, MAX_GISTS_READ);
-  if (candidates.length === 0)
+  const files = candidateFiles(listed, ctx.config.maxDocumentBytes).slice(
+    0,
+    ctx.config.githubMaxRawFetches,
+  );
+  if (files.length === 0)
     return {
       type: 'absent',
       location: listUrl,
-      detail: `none of ${listed.length} public gist(s) of ${identity.id} has a KEZ proof file`,
+      detail: `${identity.id} has no public gist file that could hold a proof (${listed.length} gist(s) listed)`,
     };
-  const results = await Promise.all(candidates.map((g) => readGistTexts(g, ctx)));
-  const texts = results.flatMap((r) => (r instanceof Failure ? [] : r));
-  const firstFailure = results.find((r): r is Failure => r instanceof Failure);
-  // A partial read still proves what it found; a total failure is unreachable, not "absent".
-  if (texts.length === 0 && firstFailure) return { type: 'failed', ...firstFailure };
+  const proofFirst = files.filter((f) => isProofFileName(f.file.filename));
+  const rest = files.slice(proofFirst.length);
+  const results = await readAll(proofFirst, ctx);
+  // SPEC §7.3: once a kez-proof.* file holds a valid proof, the other files need not be fetched.
+  let stop = false;
+  if (ctx.probe)
+    for (const r of results)
+      if (r && !(r instanceof Failure) && (await ctx.probe(r))) {
+        stop = true;
+        break;
+      }
+  if (!stop) results.push(...(await readAll(rest, ctx)));
+  const texts = results.filter((r): r is ProofText => r !== undefined && !(r instanceof Failure));
+  const failure = results.find((r): r is Failure => r instanceof Failure);
+  // SPEC §7.1: a fetch that failed with no candidate found is `failed`, never `absent`.
+  if (failure && !texts.some((t) => mayHoldClaim(t.text))) return { type: 'failed', ...failure };
   if (texts.length === 0)
     return {
       type: 'absent',
       location: listUrl,
-      detail: 'the proof gists disappeared while reading',
+      detail: 'the gist files disappeared while reading',
     };
   return { type: 'found', texts };
 }

@@ -4,7 +4,14 @@ import { fetchGithubProofs } from './fetch.js';
 import { publishGithub } from './publish.js';
 
 export { userGistsUrl, gistUrl, githubHeaders, PROOF_FILENAME } from './locate.js';
-export { readGist, readGistList, proofFiles, hasNextPage, rateLimitOf } from './match.js';
+export {
+  readGist,
+  readGistList,
+  candidateFiles,
+  checkRawUrl,
+  hasNextPage,
+  rateLimitOf,
+} from './match.js';
 export { fetchGithubProofs, listUserGists } from './fetch.js';
 export { publishGithub, proofMarkdown } from './publish.js';
 

@@ -19,6 +19,7 @@ export interface Gist {
   owner: string;
   htmlUrl?: string;
   description: string;
+  public: boolean;
   files: GistFile[];
 }
 
@@ -43,6 +44,7 @@ export function readGist(v: unknown): Gist | undefined {
     id: v.id,
     owner: owner.toLowerCase(),
     description: typeof v.description === 'string' ? v.description : '',
+    public: v.public === true,
     files,
   };
   if (typeof v.html_url === 'string') g.htmlUrl = v.html_url;
@@ -61,21 +63,46 @@ export function readGistList(v: unknown): Gist[] | undefined {
   return out;
 }
 
+/** SPEC §7.3: proof files are fetched first. */
+export const isProofFileName = (name: string) => /^kez-proof\./i.test(name);
+
 /**
- * Files that may hold a proof (SPEC §7.2): any file whose name contains
- * "kez" (kez-proof.md, kez.txt, …) except the sigchain file, and every file
- * of a gist whose description mentions KEZ.
+ * Files that may hold a proof (SPEC §7.3), proof files first: every file of a
+ * public gist up to `maxSize` bytes, except the sigchain file.
  *
  * @example
- * proofFiles(gist).map((f) => f.filename); // ['kez-proof.md']
+ * candidateFiles(gists, 65536).map(({ file }) => file.filename); // ['kez-proof.md', 'notes.txt']
  */
-export function proofFiles(g: Gist): GistFile[] {
-  const byDescription = /\bkez\b/i.test(g.description);
-  return g.files.filter((f) => {
-    const name = f.filename.toLowerCase();
-    if (name === SIGCHAIN_FILENAME) return false;
-    return byDescription || name.includes('kez');
-  });
+export function candidateFiles(gists: Gist[], maxSize: number): { gist: Gist; file: GistFile }[] {
+  const all = gists.flatMap((gist) =>
+    gist.public
+      ? gist.files
+          .filter((f) => f.filename !== SIGCHAIN_FILENAME && (f.size ?? 0) <= maxSize && f.rawUrl)
+          .map((file) => ({ gist, file }))
+      : [],
+  );
+  return [
+    ...all.filter((c) => isProofFileName(c.file.filename)),
+    ...all.filter((c) => !isProofFileName(c.file.filename)),
+  ];
+}
+
+/**
+ * A raw_url is accepted only on the configured raw origin and under the
+ * gist owner's path (`/{owner}/{gist_id}/raw/…`), so a listing cannot send
+ * the verifier elsewhere (SPEC §7.3).
+ */
+export function checkRawUrl(rawUrl: string, rawOrigin: string, owner: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(rawUrl);
+  } catch {
+    return `raw_url "${rawUrl.slice(0, 100)}" is not a URL`;
+  }
+  if (u.origin !== new URL(rawOrigin).origin) return `raw_url ${rawUrl} is not on ${rawOrigin}`;
+  const first = decodeURIComponent(u.pathname.split('/')[1] ?? '').toLowerCase();
+  if (first !== owner) return `raw_url ${rawUrl} is not under /${owner}/`;
+  return undefined;
 }
 
 /** The gist `kez publish` owns: the first with a kez-proof.md file. */

@@ -18,6 +18,13 @@ export interface GuardOptions {
   maxBytes: number;
   maxRedirects: number;
   allowPrivate: boolean;
+  /**
+   * Hosts (`host[:port]`) of endpoints the user configured: allowed even on a
+   * private address and over plain http, for the first hop only (SPEC §7.1.2).
+   */
+  trustedHosts?: ReadonlySet<string>;
+  /** Plain http to any host (the user configured an http scheme, e.g. ap over http in tests). */
+  allowHttp?: boolean;
   /** Sent unless the request sets its own (GitHub requires one). */
   userAgent?: string;
 }
@@ -42,7 +49,7 @@ function parseTarget(raw: string | URL, from?: URL): URL {
 
 function checkLiteralHost(url: URL, allowPrivate: boolean): void {
   const host = url.hostname;
-  if (!allowPrivate && isIpLiteral(host) && isPrivateAddress(host)) {
+  if (!allowPrivate && isIpLiteral(host) && isPrivateAddress(host.replace(/^\[|\]$/g, ''))) {
     throw new ChannelError(
       'private_address',
       `refusing ${url.host}: a private or loopback address (allow with --allow-private)`,
@@ -106,7 +113,16 @@ export function createGuardedFetch(opts: GuardOptions): GuardedFetch {
     const seen = new Set<string>();
     try {
       for (let hop = 0; ; hop++) {
-        checkLiteralHost(current, opts.allowPrivate);
+        const trusted = hop === 0 && (opts.trustedHosts?.has(current.host) ?? false);
+        const allowPrivate = opts.allowPrivate || trusted;
+        // SPEC §7.1.1: https, except to configured endpoints or while private addresses are allowed.
+        if (current.protocol === 'http:' && !(allowPrivate || opts.allowHttp))
+          throw new ChannelError(
+            'bad_response',
+            `refusing plain http to ${current.host}`,
+            current.href,
+          );
+        checkLiteralHost(current, allowPrivate);
         seen.add(current.href);
         const res = await opts.transport({
           url: current,
@@ -114,12 +130,18 @@ export function createGuardedFetch(opts: GuardOptions): GuardedFetch {
           headers,
           ...(body === undefined ? {} : { body }),
           signal: ctl.signal,
-          allowPrivate: opts.allowPrivate,
+          allowPrivate,
         });
         const location = res.headers.get('location');
         if (REDIRECTS.has(res.status) && location !== null) {
           res.cancel();
           const next = parseTarget(location, current);
+          if (current.protocol === 'https:' && next.protocol === 'http:')
+            throw new ChannelError(
+              'bad_response',
+              `refusing a redirect from https to http (${next.href})`,
+              url,
+            );
           if (seen.has(next.href))
             throw new ChannelError(
               'too_many_redirects',

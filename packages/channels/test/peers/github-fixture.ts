@@ -33,7 +33,10 @@ export interface Recorded {
 }
 
 export interface GithubFixture {
+  /** The API origin (api.github.com). */
   url: string;
+  /** The raw file origin (gist.githubusercontent.com). */
+  rawUrl: string;
   port: number;
   gists: FixtureGist[];
   /** token → login. */
@@ -43,8 +46,10 @@ export interface GithubFixture {
   /** Per-file content inlined by GET /gists/{id} before `truncated: true` (GitHub: 1 MB). */
   truncateAt: number;
   recorded: Recorded[];
-  /** How many API (non-raw) requests were served. */
+  /** How many API requests were served. */
   requests: number;
+  /** How many raw file requests were served. */
+  rawRequests: number;
   stop(): Promise<void>;
 }
 
@@ -60,6 +65,7 @@ const userId = (login: string) => {
 
 export async function startGithubFixture(): Promise<GithubFixture> {
   let base = '';
+  let rawBase = '';
   const simpleUser = (login: string) => ({
     login,
     id: userId(login),
@@ -106,7 +112,7 @@ export async function startGithubFixture(): Promise<GithubFixture> {
         filename: name,
         type: name.endsWith('.md') ? 'text/markdown' : 'text/plain',
         language: name.endsWith('.md') ? 'Markdown' : 'Text',
-        raw_url: `${base}/raw/${g.owner}/${g.id}/raw/${rev}/${encodeURIComponent(name)}`,
+        raw_url: `${rawBase}/${g.owner}/${g.id}/raw/${rev}/${encodeURIComponent(name)}`,
         size,
       };
       if (full) {
@@ -147,6 +153,7 @@ export async function startGithubFixture(): Promise<GithubFixture> {
 
   const fx: GithubFixture = {
     url: '',
+    rawUrl: '',
     port: 0,
     gists: [],
     tokens: new Map(),
@@ -154,6 +161,7 @@ export async function startGithubFixture(): Promise<GithubFixture> {
     truncateAt: 1024 * 1024,
     recorded: [],
     requests: 0,
+    rawRequests: 0,
     stop: async () => {},
   };
 
@@ -162,6 +170,18 @@ export async function startGithubFixture(): Promise<GithubFixture> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => handle(req, res, Buffer.concat(chunks).toString()));
   });
+  const rawServer = http.createServer((req, res) => raw(req, res));
+
+  /** The raw host: `/{owner}/{gist_id}/raw/{revision}/{filename}`, outside the API's core quota. */
+  function raw(req: http.IncomingMessage, res: http.ServerResponse) {
+    fx.rawRequests++;
+    const u = new URL(req.url ?? '/', rawBase);
+    const m = /^\/([^/]+)\/([^/]+)\/raw\/[0-9a-f]{40}\/(.+)$/.exec(u.pathname);
+    const g = m ? fx.gists.find((x) => x.id === m[2] && x.owner === m[1]) : undefined;
+    const c = m ? g?.files[decodeURIComponent(m[3]!)] : undefined;
+    res.writeHead(c === undefined ? 404 : 200, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end(c ?? '404: Not Found');
+  }
 
   function handle(req: http.IncomingMessage, res: http.ServerResponse, bodyText: string) {
     const u = new URL(req.url ?? '/', base);
@@ -201,15 +221,7 @@ export async function startGithubFixture(): Promise<GithubFixture> {
         route,
       );
 
-    // Raw file host (gist.githubusercontent.com): outside the API's core quota.
-    let m = /^\/raw\/([^/]+)\/([^/]+)\/raw\/[0-9a-f]{40}\/(.+)$/.exec(u.pathname);
-    if (m) {
-      const g = fx.gists.find((x) => x.id === m![2] && x.owner === m![1]);
-      const c = g?.files[decodeURIComponent(m[3]!)];
-      res.writeHead(c === undefined ? 404 : 200, { 'content-type': 'text/plain; charset=utf-8' });
-      return res.end(c ?? '404: Not Found');
-    }
-
+    let m: RegExpExecArray | null;
     fx.requests++;
     if (fx.rateLimit.remaining <= 0) {
       const body = {
@@ -323,13 +335,19 @@ export async function startGithubFixture(): Promise<GithubFixture> {
   }
 
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => rawServer.listen(0, '127.0.0.1', r));
   fx.port = (server.address() as AddressInfo).port;
   base = `http://127.0.0.1:${fx.port}`;
+  rawBase = `http://127.0.0.1:${(rawServer.address() as AddressInfo).port}`;
   fx.url = base;
-  fx.stop = () =>
+  fx.rawUrl = rawBase;
+  const close = (s: http.Server) =>
     new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
+      s.closeAllConnections();
+      s.close(() => r());
     });
+  fx.stop = async () => {
+    await Promise.all([close(server), close(rawServer)]);
+  };
   return fx;
 }
