@@ -73,6 +73,13 @@ describe('ap channel on snac2', () => {
     assert.match(r.binding!.detail, /plain HTTP to localhost:\d+ \(ActivityPub actor/);
   });
 
+  test('without --allow-private, a host resolving to 127.0.0.1 is refused (private_address)', async () => {
+    const r = await verifyIdentity(id('alice'), { ctx: ctx({ allowPrivate: false }) });
+    assert.equal(r.status, 'unreachable');
+    assert.equal(r.reason, 'private_address');
+    assert.match(r.detail!, /localhost: it resolves to 127\.0\.0\.1/);
+  });
+
   test('peer stopped → unreachable', async () => {
     await snac.stop();
     const r = await verifyIdentity(id('alice'), { ctx: ctx() });
@@ -111,6 +118,44 @@ describe('ap channel on a Mastodon-shaped server', () => {
     assert.equal(r.status, 'invalid');
     assert.equal(r.reason, 'owner_mismatch');
     assert.match(r.detail!, /actor id .*\/users\/mallory ≠ WebFinger self link .*\/users\/ida/);
+  });
+
+  test('a pinned post (featured) holds the proof', async () => {
+    const c = await encode(await claimFor(id('pia'), key), 'compact');
+    const old = new Date(Date.now() - 86400e3).toISOString();
+    // 25 newer posts push it off the first 20 outbox items: only `featured` still shows it.
+    const newer = Array.from({ length: 25 }, (_, i) => ({
+      id: String(100 + i),
+      text: `post ${i}`,
+      createdAt: old,
+    }));
+    m.addAccount('pia', {
+      statuses: [{ id: '7', text: `pinned KEZ: ${c}`, createdAt: old }, ...newer],
+      pinned: ['7'],
+    });
+    const r = await verifyIdentity(id('pia'), { ctx: ctx() });
+    assert.equal(r.status, 'valid', r.detail);
+    assert.equal(r.location, `${m.url}/@pia/7`);
+    assert.equal(r.texts, 20 + 1); // 20 outbox items + the pinned one (no bio, no fields)
+  });
+
+  test("a post the actor's outbox attributes to someone else → owner_mismatch", async () => {
+    const c = await encode(await claimFor(id('quin'), key), 'compact');
+    m.addAccount('quin', {
+      foreign: [{ id: '3', text: `KEZ: ${c}`, by: `${m.url}/users/mallory` }],
+    });
+    const r = await verifyIdentity(id('quin'), { ctx: ctx() });
+    assert.equal(r.reason, 'owner_mismatch');
+    assert.match(r.detail!, /post attributed to .*\/users\/mallory/);
+  });
+
+  test('a WebFinger subject for another account → owner_mismatch', async () => {
+    const c = await encode(await claimFor(id('rae'), key), 'compact');
+    m.addAccount('rae', { note: `KEZ: ${c}` });
+    m.subjectOverride.set('rae', `acct:mallory@${m.host}`);
+    const r = await verifyIdentity(id('rae'), { ctx: ctx() });
+    assert.equal(r.reason, 'owner_mismatch');
+    assert.match(r.detail!, /WebFinger subject acct:mallory@/);
   });
 
   test("a boosted post by someone else is not the account's proof", async () => {

@@ -123,7 +123,8 @@ export async function fetchApProofs(
   const texts: ProofText[] = actor.fields.map((f) =>
     text(`${actor.id}#field:${f.name}`, stripHtml(f.value)),
   );
-  if (actor.summary) texts.push(text(`${actor.id}#summary`, stripHtml(actor.summary)));
+  const bio = stripHtml(actor.summary);
+  if (bio) texts.push(text(`${actor.id}#summary`, bio));
 
   let failure: Failed | undefined;
   if (ctx.config.apOutboxItems > 0) {

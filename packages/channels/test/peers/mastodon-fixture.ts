@@ -21,6 +21,10 @@ export interface MastoAccount {
   statuses: { id: string; text: string; createdAt: string }[];
   /** Boosts of other people's posts (Announce in the outbox). */
   boosts: { id: string; of: string; text: string; by: string }[];
+  /** Ids of pinned statuses (the actor's `featured` collection). */
+  pinned: string[];
+  /** Create activities by this actor wrapping a Note attributed to someone else (a broken or hostile server). */
+  foreign: { id: string; text: string; by: string }[];
 }
 
 export interface MastodonFixture {
@@ -32,6 +36,8 @@ export interface MastodonFixture {
   tokens: Map<string, string>;
   /** WebFinger self link → actor whose `id` differs (a server pointing at someone else's actor). */
   actorIdOverride: Map<string, string>;
+  /** username → the `subject` WebFinger answers with. */
+  subjectOverride: Map<string, string>;
   addAccount(username: string, init?: Partial<MastoAccount>): MastoAccount;
   stop(): Promise<void>;
 }
@@ -78,6 +84,7 @@ export async function startMastodonFixture(): Promise<MastodonFixture> {
     accounts: new Map(),
     tokens: new Map(),
     actorIdOverride: new Map(),
+    subjectOverride: new Map(),
     addAccount(username, init = {}) {
       const a: MastoAccount = {
         username,
@@ -86,6 +93,8 @@ export async function startMastodonFixture(): Promise<MastodonFixture> {
         fields: [],
         statuses: [],
         boosts: [],
+        pinned: [],
+        foreign: [],
         ...init,
       };
       fx.accounts.set(username.toLowerCase(), a);
@@ -142,6 +151,17 @@ export async function startMastodonFixture(): Promise<MastodonFixture> {
         to: ['https://www.w3.org/ns/activitystreams#Public'],
       },
     }));
+    const foreign = a.foreign.map((f) => ({
+      id: `${me}/statuses/${f.id}/activity`,
+      type: 'Create',
+      actor: me,
+      object: {
+        id: `${me}/statuses/${f.id}`,
+        type: 'Note',
+        attributedTo: f.by,
+        content: paragraphs(f.text),
+      },
+    }));
     const boosts = a.boosts.map((b) => ({
       id: `${me}/statuses/${b.id}/activity`,
       type: 'Announce',
@@ -153,7 +173,26 @@ export async function startMastodonFixture(): Promise<MastodonFixture> {
       id: `${me}/outbox?page=true`,
       type: 'OrderedCollectionPage',
       partOf: `${me}/outbox`,
-      orderedItems: [...boosts, ...creates].reverse(),
+      orderedItems: [...foreign, ...boosts, ...creates].reverse(),
+    };
+  };
+  const featured = (a: MastoAccount) => {
+    const me = actorUrl(a.username);
+    return {
+      '@context': 'https://www.w3.org/ns/activitystreams',
+      id: `${me}/collections/featured`,
+      type: 'OrderedCollection',
+      totalItems: a.pinned.length,
+      orderedItems: a.statuses
+        .filter((s) => a.pinned.includes(s.id))
+        .map((s) => ({
+          id: `${me}/statuses/${s.id}`,
+          type: 'Note',
+          url: `${base}/@${a.username}/${s.id}`,
+          attributedTo: me,
+          content: paragraphs(s.text),
+          published: s.createdAt,
+        })),
     };
   };
   const apiAccount = (a: MastoAccount, credential: boolean) => ({
@@ -201,7 +240,7 @@ export async function startMastodonFixture(): Promise<MastodonFixture> {
       return json(
         200,
         {
-          subject: `acct:${a.username}@${fx.host}`,
+          subject: fx.subjectOverride.get(a.username) ?? `acct:${a.username}@${fx.host}`,
           aliases: [`${base}/@${a.username}`, actorUrl(a.username)],
           links: [
             {
@@ -218,6 +257,10 @@ export async function startMastodonFixture(): Promise<MastodonFixture> {
         },
         'application/jrd+json; charset=utf-8',
       );
+    }
+    if ((m = /^\/users\/([^/]+)\/collections\/featured$/.exec(u.pathname)) && method === 'GET') {
+      const a = fx.accounts.get(m[1]!.toLowerCase());
+      return a ? apJson(featured(a)) : notFound();
     }
     if ((m = /^\/(?:users\/|@)([^/]+)(\/outbox)?$/.exec(u.pathname)) && method === 'GET') {
       const a = fx.accounts.get(m[1]!.toLowerCase());
