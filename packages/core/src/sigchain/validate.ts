@@ -137,13 +137,15 @@ export async function validateChain(
     try {
       p = prepareEvent(v, i, cache);
     } catch (e) {
-      if (!(e instanceof DropError)) throw e;
+      // Values JSON cannot hold (cycles, BigInt, functions) are as malformed as bad JSON.
+      const why = e instanceof DropError ? e.why : 'malformed';
+      const detail = e instanceof DropError ? e.message : 'not a JSON value';
       const id = safeId(v);
       if (id !== null) {
         if (seen.has(id)) continue;
         seen.add(id);
       }
-      drop({ index: i, seq: readableSeq(v), id, why: e.why, detail: e.message });
+      drop({ index: i, seq: readableSeq(v), id, why, detail });
       continue;
     }
     if (seen.has(p.id)) continue;
