@@ -27,6 +27,7 @@ import { claimScenarios } from './scenarios/claims.js';
 import { independentScenarios } from './scenarios/independent.js';
 import { jcsScenarios } from './scenarios/jcs.js';
 import { relayScenarios } from './scenarios/relay.js';
+import { sigchainScenarios } from './scenarios/sigchain.js';
 
 interface Args {
   verbose: boolean;
@@ -142,6 +143,7 @@ async function main(): Promise<number> {
       ...independentScenarios(ctx),
       ...jcsScenarios(ctx),
       ...relayScenarios(ctx),
+      ...sigchainScenarios(ctx),
     ];
     if (args.only) scenarios = scenarios.filter((s) => s.name.includes(args.only!));
     const outcomes = await runScenarios(scenarios, {

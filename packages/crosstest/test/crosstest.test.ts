@@ -57,11 +57,22 @@ const CLAIMS_CROSS = ['nostr', 'ed25519'].flatMap((s) =>
   ]),
 );
 
+// Every sigchain scenario signs or reads events across the boundary, or compares their bytes.
+const SIGCHAIN = [
+  ...['nostr', 'ed25519'].flatMap((s) => [
+    `sigchain/node-to-browser/${s}`,
+    `sigchain/browser-to-node/${s}`,
+  ]),
+  'indep/sigchain-bundles',
+  'sigchain/vectors-in-browser',
+];
+
 /** The scenarios each mutation must fail; every other scenario must still pass. */
 const EXPECTED_FAILURES: Record<string, string[]> = {
   // Wrong number bytes change every signing input and every JCS comparison.
   'jcs-numbers': [
     ...CLAIMS_CROSS,
+    ...SIGCHAIN,
     'indep/encodings-are-jcs',
     'indep/noble-schnorr',
     'indep/nostr-tools-schnorr',
@@ -76,6 +87,7 @@ const EXPECTED_FAILURES: Record<string, string[]> = {
   // A changed prefix breaks every signature across the boundary, but no JCS bytes.
   'domain-prefix': [
     ...CLAIMS_CROSS,
+    ...SIGCHAIN,
     'indep/noble-schnorr',
     'indep/nostr-tools-schnorr',
     'indep/node-crypto-ed25519',

@@ -1,4 +1,5 @@
 /** What the crosstest page exposes to the runner (window.kezCore, window.kezIndep). Types only. */
+import type { BuiltChain, ReadChain } from '../chain-build.js';
 
 export type SuiteName = 'nostr' | 'ed25519';
 export type EncodingName = 'json' | 'compact' | 'markdown' | 'dns';
@@ -24,6 +25,22 @@ export interface CheckedClaim {
   reencoded?: string;
 }
 
+/** A SPEC §12.2 sigchain vector as the page needs it. */
+export interface SigchainVectorInput {
+  now: number;
+  chain: string;
+  events: string[];
+  claims?: string[];
+}
+
+export interface SigchainVectorOutput {
+  state: unknown;
+  unapplied: { seq: number; id: string; why: string }[];
+  dropped: { index: number; why: string }[];
+  claims: { claim_id: string; status: string; reason: string; listed: boolean }[];
+  bundle: string;
+}
+
 /** @kez/core running in the page. */
 export interface CorePageApi {
   makeClaim(
@@ -40,6 +57,12 @@ export interface CorePageApi {
   canonicalizeJson(text: string): string;
   /** core.canonicalize(core.parseJson(text)): the strict parser first. */
   canonicalizeStrict(text: string): string;
+  /** Build the four-event chain of chain-build.ts in the page. */
+  buildChain(suite: SuiteName, now: number): Promise<BuiltChain>;
+  /** Read a bundle, show the state on the page, and re-export the authentic events. */
+  readChain(bundle: string, chain: string, now: number): Promise<ReadChain & { shown: string }>;
+  /** Process one sigchain vector (SPEC §12.2) as core's own vector test does. */
+  runSigchainVector(v: SigchainVectorInput): Promise<SigchainVectorOutput>;
   /** Show a value on the page (the #out element) and return the text shown. */
   show(title: string, value: unknown): string;
 }

@@ -10,10 +10,16 @@ import {
   createClaim,
   decodeClaim,
   encodeClaim,
+  exportBundle,
   getSuite,
+  judgeClaim,
+  parseClaim,
   parseJson,
+  summarizeChain,
   toHex,
+  validateChain,
 } from '@kez/core';
+import { buildChain, readChain } from '../chain-build.js';
 import type { CorePageApi } from './api.js';
 
 const api: CorePageApi = {
@@ -46,6 +52,31 @@ const api: CorePageApi = {
       subject: decoded.claim.subject,
       key: decoded.claim.key,
       reencoded: await encodeClaim(decoded.claim, decoded.encoding),
+    };
+  },
+
+  buildChain,
+
+  async readChain(bundle, chain, now) {
+    const r = await readChain(bundle, chain, now);
+    return { ...r, shown: api.show(`sigchain ${chain}`, r.summary) };
+  },
+
+  async runSigchainVector(v) {
+    const state = await validateChain(
+      v.events.map((l) => parseJson(l)),
+      { now: v.now, chain: v.chain },
+    );
+    return {
+      state: summarizeChain(state),
+      unapplied: state.unapplied.map((u) => ({ seq: u.seq, id: u.id, why: u.why })),
+      dropped: state.dropped.map((d) => ({ index: d.index, why: d.why })),
+      claims: (v.claims ?? []).map((l) => {
+        const claim = parseClaim(parseJson(l));
+        const j = judgeClaim(claim, state, v.now);
+        return { claim_id: claimId(claim), status: j.status, reason: j.reason, listed: j.listed };
+      }),
+      bundle: exportBundle(state.events),
     };
   },
 
