@@ -26,6 +26,8 @@ export interface Env {
   debug: boolean;
   /** $NO_COLOR set and non-empty: never colour (https://no-color.org). */
   noColor: boolean;
+  /** Every KEZ_* variable as given, for settings @kez/channels defines (endpoints, tokens, limits). */
+  vars: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -41,6 +43,7 @@ export function readEnv(e: NodeJS.ProcessEnv): Env {
     now: readNow(e.KEZ_NOW),
     debug: e.KEZ_DEBUG === '1',
     noColor: e.NO_COLOR !== undefined && e.NO_COLOR !== '',
+    vars: Object.fromEntries(Object.entries(e).filter(([k]) => k.startsWith('KEZ_'))),
   };
 }
 
