@@ -63,12 +63,13 @@ export function publicKeyOfSeed(seedText: string): string {
 const publicKeys = new Map<string, KeyObject>();
 
 function publicKeyObject(nkey: string, role: NkeyRole): KeyObject {
-  let k = publicKeys.get(nkey);
+  const id = `${role}:${nkey}`;
+  let k = publicKeys.get(id);
   if (!k) {
     const x = Buffer.from(rawPublicKey(nkey, role)).toString('base64url');
     k = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' });
     if (publicKeys.size > 1024) publicKeys.clear();
-    publicKeys.set(nkey, k);
+    publicKeys.set(id, k);
   }
   return k;
 }
