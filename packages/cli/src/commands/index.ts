@@ -22,11 +22,14 @@ import { keyGenerate } from './key/generate.js';
 import { keyImport } from './key/import.js';
 import { keyList } from './key/list.js';
 import { keyShow } from './key/show.js';
+import { publish } from './publish.js';
+import { verifyId } from './verify/id.js';
 
 /** Command groups (`kez <group> <verb>`) and their one-line summaries, in help order. */
 export const GROUPS: Readonly<Record<string, string>> = {
   key: 'create, import, show and export signing keys',
   claim: 'create and verify signed identity claims (offline)',
+  verify: 'verify identities online: fetch their proofs and check them',
 };
 
 export const COMMANDS: readonly CommandModule[] = [
@@ -37,5 +40,7 @@ export const COMMANDS: readonly CommandModule[] = [
   keyExport,
   claimCreate,
   claimVerify,
+  verifyId,
+  publish,
   help,
 ];

@@ -1,0 +1,181 @@
+/**
+ * `kez verify id <identity>`: fetch the proof from where only that account
+ * can publish, check it (SPEC §9.2) and say why when it fails: status, reason,
+ * where it was found, what the account binding rests on, timings.
+ */
+import { InputError, REASONS, displayKey, parseIdentity, parseKeyRef } from '@kez/core';
+import { verifyIdentity } from '@kez/channels';
+import type { VerifyResult } from '@kez/channels';
+import { createNodeContext } from '@kez/channels/node';
+import { channelConfig, channelOptions } from '../../channel-options.js';
+import type { ChannelFlags } from '../../channel-options.js';
+import { defineCommand } from '../../command.js';
+import type { Deps } from '../../deps.js';
+import { exitCodeForStatus } from '../../exit-codes.js';
+import { KeyStore } from '../../key-store.js';
+import { startSpinner } from '../../output.js';
+import type { Colors } from '../../output.js';
+import { Option } from 'commander';
+
+interface Opts extends ChannelFlags {
+  key?: string;
+}
+
+/**
+ * A key filter: a key ref, an npub, or the name of a stored key.
+ * @example resolveKeyFilter('npub1…', deps) // 'nostr:3bf0…'
+ */
+export function resolveKeyFilter(input: string, deps: Pick<Deps, 'env'>): string {
+  try {
+    return parseKeyRef(input).text;
+  } catch (e) {
+    const store = new KeyStore(deps.env.home);
+    if (/^[A-Za-z0-9_.-]{1,64}$/.test(input) && store.exists(input))
+      return store.read(input).public;
+    throw e instanceof InputError
+      ? new InputError(`--key: ${e.message} (nor the name of a stored key)`, e.code)
+      : e;
+  }
+}
+
+/** The --json document: the result in the field names of SPEC §9.7. */
+export function verifyJson(r: VerifyResult): Record<string, unknown> {
+  return {
+    identity: r.identity,
+    status: r.status,
+    reason: r.reason,
+    retry: REASONS[r.reason].retry,
+    detail: r.detail,
+    location: r.location,
+    binding: r.binding,
+    key: r.claim?.key,
+    claim_id: r.claimId,
+    claim: r.claim,
+    encoding: r.encoding,
+    chain: r.chain,
+    chain_source: r.chainSource,
+    documents: r.texts,
+    candidates: r.candidates,
+    timings_ms: r.timings,
+    fetched_at: r.fetchedAt,
+  };
+}
+
+const fmtMs = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`);
+
+/** Human lines for one result. */
+export function verifyHuman(r: VerifyResult, c: Colors): string {
+  const mark =
+    r.status === 'valid' ? c.green('✓') : r.status === 'unreachable' ? c.yellow('?') : c.red('✗');
+  const status =
+    r.status === 'valid'
+      ? c.green(r.status)
+      : r.status === 'unreachable'
+        ? c.yellow(r.status)
+        : c.red(r.status);
+  const lines = [`${mark} ${c.bold(r.identity)}  ${status} ${c.dim(`(${r.reason})`)}`];
+  const row = (k: string, v: string) => lines.push(`  ${c.dim(k.padEnd(9))} ${v}`);
+  if (r.status !== 'valid') row('why', r.detail ?? REASONS[r.reason].text);
+  if (r.location) row(r.status === 'valid' ? 'found at' : 'where', r.location);
+  if (r.binding)
+    row(
+      'binding',
+      `${r.binding.kind} — ${r.binding.detail}` +
+        (r.binding.kind === 'transport'
+          ? c.dim(' (whoever relays it could forge the binding)')
+          : ''),
+    );
+  if (r.claim) {
+    const key = displayKey(parseKeyRef(r.claim.key));
+    const when = new Date(r.claim.created_at * 1000).toISOString().slice(0, 10);
+    const exp =
+      r.claim.expires_at === undefined
+        ? ''
+        : `, expires ${new Date(r.claim.expires_at * 1000).toISOString().slice(0, 10)}`;
+    row('claim', `${r.claimId?.slice(0, 16)}… by ${key} (${when}${exp}, ${r.encoding})`);
+  }
+  if (r.claim || r.chain === 'present') row('chain', r.chainSource ?? r.chain);
+  const t = r.timings;
+  row(
+    'timings',
+    `fetch ${fmtMs(t.fetch)} · check ${fmtMs(t.extract + t.check)}` +
+      (t.chain ? ` · chain ${fmtMs(t.chain)}` : '') +
+      ` · total ${fmtMs(t.total)}`,
+  );
+  if (r.candidates.length > 1)
+    row('others', `${r.candidates.length - 1} more candidate(s); --json lists them`);
+  return lines.join('\n');
+}
+
+export const verifyId = defineCommand<Opts, [string]>({
+  group: 'verify',
+  name: 'id',
+  args: ['<identity>'],
+  summary: 'fetch and check the proof of an identity (dns:, github:, nostr:, bluesky:, ap:)',
+  description:
+    'Find the proof where only the claimed account can publish it, check the\n' +
+    'claim, and check that the account which published it is the one claimed.\n' +
+    'Reports one status: valid; invalid (with a reason: not_found,\n' +
+    'bad_signature, owner_mismatch, …); revoked; expired; unreachable (the proof\n' +
+    'could not be fetched — never "valid"); or fork. Requests to private and\n' +
+    'loopback addresses are refused unless --allow-private.',
+  examples: [
+    { description: 'check a GitHub account', command: 'kez verify id github:alice' },
+    {
+      description: 'only accept a proof signed by a given key, as JSON',
+      command: 'kez verify id dns:example.com --key npub1… --json',
+    },
+    {
+      description: 'a Mastodon account, resolving DNS through a DoH server',
+      command: 'kez verify id ap:@alice@example.social --doh-url https://dns.example/dns-query',
+    },
+    {
+      description: 'against a local test server',
+      command:
+        'kez verify id github:alice --github-api http://127.0.0.1:8090 --github-raw http://127.0.0.1:8091 --allow-private',
+    },
+  ],
+  options: () => [
+    new Option('--key <key>', 'only accept a claim by this key (key ref, npub or stored key name)'),
+    ...channelOptions(),
+  ],
+  jsonFields: [
+    'identity',
+    'status',
+    'reason',
+    'retry',
+    'detail',
+    'location',
+    'binding',
+    'key',
+    'claim_id',
+    'claim',
+    'encoding',
+    'chain',
+    'chain_source',
+    'documents',
+    'candidates',
+    'timings_ms',
+    'fetched_at',
+  ],
+  async run({ args: [input], opts, deps }) {
+    // Everything the user typed is checked before any request.
+    const identity = parseIdentity(input);
+    const key = opts.key === undefined ? undefined : resolveKeyFilter(opts.key, deps);
+    const ctx = createNodeContext(channelConfig(opts, deps));
+    ctx.now = () => deps.now();
+    const spinner = startSpinner(deps, `fetching the proof of ${identity.text}…`);
+    let r: VerifyResult;
+    try {
+      r = await verifyIdentity(identity, { ctx, ...(key === undefined ? {} : { key }) });
+    } finally {
+      spinner.stop();
+      ctx.net.close();
+    }
+    return {
+      data: verifyJson(r),
+      human: (c) => verifyHuman(r, c),
+      exitCode: exitCodeForStatus(r.status),
+    };
+  },
+});
