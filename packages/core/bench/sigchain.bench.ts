@@ -1,0 +1,158 @@
+/**
+ * validateChain on 100,000-event ed25519 chains, beside the raw primitive
+ * (WebCrypto Ed25519 verify on the same signatures, same concurrency) in the
+ * same process, interleaved, so machine noise hits both alike. Rates are per
+ * CPU-second of this process (all its threads: WebCrypto verifies on the libuv
+ * pool), as in claims.bench.ts; wall-clock rates are printed beside them.
+ *
+ * Two chains: `single` (one signature per event: revokes, with an add_device
+ * every 1,000th event — each new key costs a strict key check, about one
+ * verification, in noble) and `add` (every event adds a claim: two signatures
+ * per event, the event's and the claim's). The ratio is signatures checked per
+ * second inside validateChain ÷ raw verifications per second; for `single`
+ * that is also events/s ÷ raw/s. Target ≥ 0.85.
+ *
+ * Run alone: node --import tsx --conditions=kez-source packages/core/bench/sigchain.bench.ts
+ * Events: KEZ_BENCH_EVENTS (default 100000). Chains are built with node:crypto
+ * (not measured) and cached in the OS temp directory.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { fromHex, parseKeyRef, signingDigest, validateChain, type ChainEvent } from '@kez/core';
+import { buildChain } from '../test/_chain.js';
+
+const EVENTS = Number(process.env.KEZ_BENCH_EVENTS ?? 100_000);
+const CONCURRENCY = 32;
+const ROUNDS = 2;
+
+type Triple = [sig: Uint8Array, digest: Uint8Array, key: CryptoKey];
+
+function chain(kind: 'single' | 'add'): ChainEvent[] {
+  const file = join(tmpdir(), `kez-bench-sigchain-v2-${kind}-${EVENTS}.json`);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as ChainEvent[];
+  const t = performance.now();
+  const { events } = buildChain(EVENTS, (i) =>
+    kind === 'add' ? 'add' : i % 1000 === 0 ? 'add_device' : 'revoke',
+  );
+  writeFileSync(file, JSON.stringify(events));
+  console.error(
+    `built ${kind} chain of ${EVENTS} in ${((performance.now() - t) / 1000).toFixed(0)} s`,
+  );
+  return events;
+}
+
+/** Every signature validateChain checks in this chain, decoded and digested ahead (not measured). */
+async function triples(events: ChainEvent[]): Promise<Triple[]> {
+  const keys = new Map<string, CryptoKey>();
+  const keyOf = async (ref: string) => {
+    let k = keys.get(ref);
+    if (!k) {
+      const pk = parseKeyRef(ref).publicKey as Uint8Array<ArrayBuffer>;
+      k = await crypto.subtle.importKey('raw', pk, { name: 'Ed25519' }, false, ['verify']);
+      keys.set(ref, k);
+    }
+    return k;
+  };
+  const out: Triple[] = [];
+  for (const e of events) {
+    out.push([fromHex(e.sig, 64, 'sig'), signingDigest('event', e), await keyOf(e.signer)]);
+    if (e.op === 'add')
+      out.push([
+        fromHex(e.claim.sig, 64, 'sig'),
+        signingDigest('claim', e.claim),
+        await keyOf(e.claim.key),
+      ]);
+  }
+  return out;
+}
+
+async function rawVerifyAll(ts: Triple[]): Promise<void> {
+  let next = 0;
+  let bad = 0;
+  const worker = async () => {
+    while (next < ts.length) {
+      const [sig, digest, key] = ts[next++]!;
+      const ok = await crypto.subtle.verify(
+        { name: 'Ed25519' },
+        key,
+        sig as Uint8Array<ArrayBuffer>,
+        digest as Uint8Array<ArrayBuffer>,
+      );
+      if (!ok) bad++;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  if (bad) throw new Error(`raw: ${bad} signatures did not verify`);
+}
+
+/** [CPU-seconds, wall-seconds] of one call. */
+async function measure(fn: () => Promise<void>): Promise<[number, number]> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await fn();
+  const c = process.cpuUsage(c0);
+  return [(c.user + c.system) / 1e6, (performance.now() - t0) / 1000];
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+export interface BenchRow {
+  chain: string;
+  events: number;
+  signatures: number;
+  validate_events_per_s: number;
+  validate_sigs_per_s: number;
+  raw_verifies_per_s: number;
+  ratio: number;
+  wall_ratio: number;
+}
+
+export async function run(): Promise<{ name: string; rows: BenchRow[] }> {
+  const rows: BenchRow[] = [];
+  for (const kind of ['single', 'add'] as const) {
+    const events = chain(kind);
+    const ts = await triples(events);
+    const now = events[events.length - 1]!.created_at + 60;
+    const raw: [number, number][] = [];
+    const val: [number, number][] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      raw.push(await measure(() => rawVerifyAll(ts)));
+      val.push(
+        await measure(async () => {
+          const s = await validateChain(events, { now, concurrency: CONCURRENCY });
+          if (s.end.kind !== 'complete' || s.head?.seq !== events.length)
+            throw new Error(`validate: chain ended ${s.end.kind} at ${s.head?.seq}`);
+        }),
+      );
+    }
+    const rawCpu = ts.length / median(raw.map((x) => x[0]));
+    const rawWall = ts.length / median(raw.map((x) => x[1]));
+    const evCpu = events.length / median(val.map((x) => x[0]));
+    const evWall = events.length / median(val.map((x) => x[1]));
+    const perEvent = ts.length / events.length;
+    rows.push({
+      chain: kind,
+      events: events.length,
+      signatures: ts.length,
+      validate_events_per_s: Math.round(evCpu),
+      validate_sigs_per_s: Math.round(evCpu * perEvent),
+      raw_verifies_per_s: Math.round(rawCpu),
+      ratio: +((evCpu * perEvent) / rawCpu).toFixed(3),
+      wall_ratio: +((evWall * perEvent) / rawWall).toFixed(3),
+    });
+  }
+  return { name: 'sigchain validateChain vs raw Ed25519 verify', rows };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { name, rows } = await run();
+  console.log(`${name} (${EVENTS} events per chain, ${CONCURRENCY} in flight, per CPU-second)`);
+  for (const r of rows)
+    console.log(
+      `  ${r.chain.padEnd(6)} validateChain ${r.validate_events_per_s} events/s = ` +
+        `${r.validate_sigs_per_s} sigs/s | raw verify ${r.raw_verifies_per_s}/s | ` +
+        `ratio ${r.ratio.toFixed(2)} (wall ${r.wall_ratio.toFixed(2)}; target >= 0.85)`,
+    );
+}
