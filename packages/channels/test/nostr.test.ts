@@ -21,13 +21,15 @@ import { createNodeNet } from '../src/node.js';
 import type { NodeNet } from '../src/node.js';
 import { createNodeWebSocket } from '../src/nostr/node-websocket.js';
 import { nostrPlugin, publishNostrProof, sendEvent, signEvent } from '../src/nostr/index.js';
-import { fetchNostrProof } from '../src/nostr/fetch.js';
+import { fetchNostrProof, relayOptions } from '../src/nostr/fetch.js';
 import { queryRelay } from '../src/nostr/relay.js';
+import type { RelayOptions } from '../src/nostr/relay.js';
 import type { ChannelContext } from '../src/types.js';
 import { verifyIdentity } from '../src/verify.js';
 import { startNostrProxy } from './peers/nostr-proxy.js';
 
 const nostr = getSuite('nostr');
+const relayOpts = (ctx: ChannelContext) => relayOptions(ctx) as RelayOptions;
 const now = () => Math.floor(Date.now() / 1000);
 /** The relay caches a filter's result for 1 s (@nostr-relay/core filterResultCacheTtl). */
 const pastFilterCache = () => new Promise((r) => setTimeout(r, 1100));
@@ -135,6 +137,36 @@ describe('nostr channel against a real relay', () => {
     await assert.rejects(
       publishNostrProof(await claimFor(alice), alice.identity, ctx),
       /secret key/,
+    );
+  });
+
+  test('a new proof published in the same second still replaces the old one', async () => {
+    const alice = account();
+    const t = now();
+    const pinned = { ...ctx, now: () => t };
+    await publishNostrProof(await claimFor(alice), alice.identity, pinned, {
+      nostrSecretKey: alice.sk,
+    });
+    await pastFilterCache();
+    const second = await claimFor(alice);
+    const pub = await publishNostrProof(second, alice.identity, pinned, {
+      nostrSecretKey: alice.sk,
+    });
+    // NIP-01 breaks a created_at tie by the lowest id: the replacement must be strictly newer.
+    const id = pub.location.split(' ').pop()!;
+    const q = await queryRelay(relay.url, [{ ids: [id] }], relayOpts(ctx));
+    assert.equal((q.events[0] as { created_at: number }).created_at, t + 1);
+    await pastFilterCache();
+    const r = await verifyIdentity(alice.identity, { ctx, plugin: nostrPlugin });
+    assert.equal(r.claim?.sig, second.sig, r.detail);
+  });
+
+  test('publishing refuses a claim about another identity', async () => {
+    const alice = account();
+    const bob = account();
+    await assert.rejects(
+      publishNostrProof(await claimFor(bob), alice.identity, ctx, { nostrSecretKey: alice.sk }),
+      /the claim is for nostr:npub1.*, not nostr:npub1/,
     );
   });
 

@@ -56,6 +56,8 @@ export async function publishBlueskyProof(
   identity: Identity,
   ctx: ChannelContext,
 ): Promise<PublishResult> {
+  if (claim.subject !== identity.text)
+    throw new InputError(`the claim is for ${claim.subject}, not ${identity.text}`);
   const password = ctx.config.blueskyAppPassword;
   if (!password)
     throw new InputError(

@@ -43,6 +43,20 @@ export function proofFilters(pubkey: string, withRelayList: boolean): Filter[] {
 }
 
 /**
+ * What a publisher asks first (SPEC §7.4 publish): the newest proof version
+ * and deletion (a replacement must be newer) and the relay list. `limit: 1`
+ * also keeps these apart from the verifier's filters in relays that cache
+ * results per filter (@nostr-relay/core does, for 1 s).
+ */
+export function currentStateFilters(pubkey: string): Filter[] {
+  return [
+    { kinds: [PROOF_KIND], authors: [pubkey], '#d': [PROOF_D_TAG], limit: 1 },
+    { kinds: [DELETION_KIND], authors: [pubkey], '#a': [proofAddress(pubkey)], limit: 1 },
+    { kinds: [RELAY_LIST_KIND], authors: [pubkey], limit: 1 },
+  ];
+}
+
+/**
  * Normalize a relay URL (lowercase scheme and host, no trailing slash on an
  * empty path), or undefined when it is not a usable `ws`/`wss` URL.
  * `trusted` URLs came from the user's config; others (a NIP-65 list) must be

@@ -11,11 +11,12 @@ import type { NostrEvent } from './event.js';
 import { configuredRelays, relayOptions } from './fetch.js';
 import {
   authorKey,
+  DELETION_KIND,
   mergeRelays,
   normalizeRelayUrl,
   PROOF_D_TAG,
   PROOF_KIND,
-  RELAY_LIST_KIND,
+  currentStateFilters,
 } from './locate.js';
 import { authenticEvents, writeRelays } from './match.js';
 import { publishToRelay, queryRelay } from './relay.js';
@@ -64,6 +65,8 @@ export async function publishNostrProof(
   ctx: ChannelContext,
   opts: PublishOptions = {},
 ): Promise<PublishResult> {
+  if (claim.subject !== identity.text)
+    throw new InputError(`the claim is for ${claim.subject}, not ${identity.text}`);
   const pubkey = authorKey(identity);
   const sk = opts.nostrSecretKey;
   if (!sk) throw new InputError(`publishing to ${identity.text} needs that npub's secret key`);
@@ -81,16 +84,21 @@ export async function publishNostrProof(
       'no nostr relays configured (set nostrRelays, KEZ_NOSTR_RELAYS or --relay)',
     );
 
-  // The author's NIP-65 write relays are where readers look (outbox model).
-  const lists = await Promise.all(
-    first.map((r) =>
-      queryRelay(r, [{ kinds: [RELAY_LIST_KIND], authors: [pubkey], limit: 1 }], relayOpts),
-    ),
+  // The author's NIP-65 write relays are where readers look (outbox model);
+  // the current proof event tells the time the new one must beat.
+  const answers = await Promise.all(
+    first.map((r) => queryRelay(r, currentStateFilters(pubkey), relayOpts)),
   );
-  const listed = writeRelays((await authenticEvents(lists, ctx.now())).events, pubkey)
+  const { events } = await authenticEvents(answers, ctx.now());
+  const listed = writeRelays(events, pubkey)
     .map((r) => normalizeRelayUrl(r, { trusted: false, allowPrivate: ctx.config.allowPrivate }))
     .filter((r): r is string => r !== undefined);
+  // A NIP-09 deletion by address removes versions up to its own time, so beat that too.
+  const current = events
+    .filter((s) => s.event.pubkey === pubkey && [PROOF_KIND, DELETION_KIND].includes(s.event.kind))
+    .reduce((t, s) => Math.max(t, s.event.created_at), 0);
 
-  const event = await proofEvent(claim, sk, ctx.now());
+  // NIP-01: on equal created_at the lowest id wins, so a replacement must be strictly newer.
+  const event = await proofEvent(claim, sk, Math.max(ctx.now(), current + 1));
   return sendEvent(event, mergeRelays(first, listed), relayOpts);
 }
