@@ -99,7 +99,7 @@ export function verifyHuman(r: VerifyResult, c: Colors): string {
   row(
     'timings',
     `fetch ${fmtMs(t.fetch)} · check ${fmtMs(t.extract + t.check)}` +
-      (t.chain ? ` · chain ${fmtMs(t.chain)}` : '') +
+      (r.chain === 'present' ? ` · chain ${fmtMs(t.chain)}` : '') +
       ` · total ${fmtMs(t.total)}`,
   );
   if (r.candidates.length > 1)

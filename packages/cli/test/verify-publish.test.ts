@@ -1,0 +1,153 @@
+/**
+ * `kez publish` then `kez verify id`, as a user runs them (the built CLI in a
+ * child process), against local peers: the GitHub REST fixture, the
+ * Mastodon-shaped fixture (both from @kez/channels' tests) and a real Knot
+ * loaded with the DNS record `kez publish dns:…` printed.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startKnot } from '@kez/testkit';
+import { startGithubFixture } from '../../channels/test/peers/github-fixture.js';
+import type { GithubFixture } from '../../channels/test/peers/github-fixture.js';
+import { startMastodonFixture } from '../../channels/test/peers/mastodon-fixture.js';
+import type { MastodonFixture } from '../../channels/test/peers/mastodon-fixture.js';
+import { json, kez, tempHome } from './run-kez.js';
+
+let home: string;
+let cleanup: () => void;
+let gh: GithubFixture;
+let masto: MastodonFixture;
+let keyRef: string;
+
+before(async () => {
+  ({ home, cleanup } = tempHome());
+  [gh, masto] = await Promise.all([startGithubFixture(), startMastodonFixture()]);
+  const g = await kez(['key', 'generate', '--alg', 'ed25519', '--json'], { home });
+  assert.equal(g.code, 0, g.stderr);
+  keyRef = String(json(g).public ?? json(g).key);
+  const other = await kez(['key', 'generate', '--alg', 'nostr', '--name', 'other'], { home });
+  assert.equal(other.code, 0, other.stderr);
+});
+after(async () => {
+  await Promise.all([gh?.stop(), masto?.stop()]);
+  cleanup?.();
+});
+
+const ghFlags = () => ['--github-api', gh.url, '--github-raw', gh.rawUrl];
+
+describe('kez publish → kez verify id', () => {
+  test('github: publish creates the gist, verify says valid (exit 0) with where, binding and timings', async () => {
+    gh.tokens.set('tok-alice', 'alice');
+    const p = await kez(['publish', 'github:alice', '--json', ...ghFlags()], {
+      home,
+      env: { KEZ_GITHUB_TOKEN: 'tok-alice' },
+    });
+    assert.equal(p.code, 0, p.stderr);
+    assert.match(String(json(p).location), /kez-proof\.md$/);
+
+    const v = await kez(['verify', 'id', 'github:alice', ...ghFlags()], { home });
+    assert.equal(v.code, 0, v.stderr);
+    assert.match(v.stdout, /✓ github:alice {2}valid \(ok\)/);
+    assert.match(v.stdout, /found at +http:\/\/127\.0\.0\.1:\d+\/alice\/.*\/kez-proof\.md/);
+    assert.match(v.stdout, /binding +transport — plain HTTP to 127\.0\.0\.1:\d+ \(GitHub gist/);
+    assert.match(v.stdout, /timings +fetch \d+ ms · check \d+ ms · total \d+ ms/);
+    assert.equal(v.stderr, ''); // no spinner without a TTY
+
+    const j = json(
+      await kez(['verify', 'id', 'github:alice', '--json', '--key', keyRef, ...ghFlags()], {
+        home,
+      }),
+    );
+    assert.equal(j.status, 'valid');
+    assert.equal(j.key, keyRef);
+    assert.equal((j.binding as { kind: string }).kind, 'transport');
+  });
+
+  test('github: another --key → exit 1 key_mismatch; a stored key name works as --key', async () => {
+    const v = await kez(['verify', 'id', 'github:alice', '--key', 'other', ...ghFlags()], { home });
+    assert.equal(v.code, 1);
+    assert.match(v.stdout, /✗ github:alice {2}invalid \(key_mismatch\)/);
+    assert.match(v.stdout, /why +claim is signed by ed25519:/);
+  });
+
+  test('exit 3 when the peer is down; exit 2 for a malformed identity', async () => {
+    const down = await startGithubFixture();
+    await down.stop();
+    const v = await kez(['verify', 'id', 'github:alice', '--github-api', down.url], { home });
+    assert.equal(v.code, 3);
+    assert.match(v.stdout, /\? github:alice {2}unreachable \(network_error\)/);
+    const bad = await kez(['verify', 'id', 'github:-nope-'], { home });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^kez: .* \(malformed\)\n$/);
+  });
+
+  test('the loopback API needs no --allow-private (a configured endpoint), an ap host does', async () => {
+    masto.addAccount('bob');
+    const v = await kez(
+      ['verify', 'id', `ap:@bob@localhost:${masto.host.split(':')[1]}`, '--ap-scheme', 'http'],
+      { home },
+    );
+    assert.equal(v.code, 3);
+    assert.match(v.stdout, /unreachable \(private_address\)/);
+  });
+
+  test('mastodon: publish to the bio then verify; --check in one go for a post', async () => {
+    masto.addAccount('carol', { note: 'Hi.' });
+    masto.tokens.set('tok-carol', 'carol');
+    const id = `ap:@carol@${masto.host}`;
+    const flags = ['--ap-scheme', 'http', '--allow-private'];
+    const p = await kez(['publish', id, ...flags], {
+      home,
+      env: { KEZ_MASTODON_TOKEN: 'tok-carol' },
+    });
+    assert.equal(p.code, 0, p.stderr);
+    assert.match(p.stdout, /published ap:@carol@127\.0\.0\.1:\d+ → .*\(bio\)/);
+    const v = await kez(['verify', 'id', id, '--json', ...flags], { home });
+    assert.equal(json(v).status, 'valid');
+    assert.match(String(json(v).location), /#summary$/);
+
+    const c = await kez(
+      ['publish', id, '--ap-target', 'post', '--check', '--key', 'other', ...flags],
+      {
+        home,
+        env: { KEZ_MASTODON_TOKEN: 'tok-carol' },
+      },
+    );
+    assert.equal(c.code, 0, c.stdout + c.stderr);
+    assert.match(c.stdout, /✓ ap:@carol@.* {2}valid \(ok\)/);
+  });
+
+  test('dns: the printed record, loaded into Knot, verifies (publish --check too)', async () => {
+    const p = await kez(['publish', 'dns:alice.example.test'], { home });
+    assert.equal(p.code, 0, p.stderr);
+    const line = p.stdout.trim();
+    assert.match(line, /^_kez\.alice\.example\.test\. 3600 IN TXT "kez:z1:[^"]+"( "[^"]+")*$/);
+    assert.match(p.stderr, /add this record to the zone of alice\.example\.test/);
+    const knot = await startKnot({
+      origin: 'example.test',
+      zone: `@ SOA ns1 hostmaster 1 3600 600 86400 60\n@ NS ns1\nns1 A 127.0.0.1\n${line}\n`,
+    });
+    try {
+      const v = await kez(
+        ['verify', 'id', 'dns:alice.example.test', '--dns-server', knot.server, '--key', keyRef],
+        { home },
+      );
+      assert.equal(v.code, 0, v.stdout + v.stderr);
+      assert.match(v.stdout, /found at +_kez\.alice\.example\.test TXT/);
+      const chk = await kez(['publish', 'dns:alice.example.test', '--check', '--json'], {
+        home,
+        env: { KEZ_DNS_SERVERS: knot.server },
+      });
+      assert.equal(chk.code, 0, chk.stderr);
+      assert.equal((json(chk).check as { status: string }).status, 'valid');
+      const missing = await kez(['publish', 'dns:bob.example.test', '--check'], {
+        home,
+        env: { KEZ_DNS_SERVERS: knot.server },
+      });
+      assert.equal(missing.code, 1);
+      assert.match(missing.stdout, /invalid \(not_found\)/);
+    } finally {
+      await knot.stop();
+    }
+  });
+});
