@@ -12,10 +12,12 @@ import { createDohResolveTxt } from './net/doh.js';
 import { createGuardedFetch } from './net/guarded-fetch.js';
 import { createNodeResolveTxt } from './net/node-dns.js';
 import { createNodeTransport } from './net/node-transport.js';
+import { createNodeWebSocket } from './nostr/node-websocket.js';
 import type { ChannelContext, Net } from './types.js';
 
 export { createNodeTransport } from './net/node-transport.js';
 export { createNodeResolveTxt } from './net/node-dns.js';
+export { createNodeWebSocket } from './nostr/node-websocket.js';
 
 /** A Net that also owns sockets: `close()` drops idle keep-alive connections. */
 export interface NodeNet extends Net {
@@ -44,7 +46,13 @@ export function createNodeNet(config: ChannelConfig): NodeNet {
   const resolveTxt = config.dohUrl
     ? createDohResolveTxt(config.dohUrl, fetch)
     : createNodeResolveTxt({ servers: config.dnsServers, timeoutMs: config.timeoutMs });
-  return { fetch, resolveTxt, close: () => transport.close() };
+  const webSocket = createNodeWebSocket({
+    allowPrivate: config.allowPrivate,
+    trusted: config.nostrRelays,
+    maxPayload: config.maxBytes,
+    handshakeTimeoutMs: config.timeoutMs,
+  });
+  return { fetch, resolveTxt, webSocket, close: () => transport.close() };
 }
 
 /** A ChannelContext on Node with the real clock. */
