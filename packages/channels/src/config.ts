@@ -30,6 +30,10 @@ export interface ChannelConfig {
   plcDirectory: string;
   /** Bluesky AppView base, for the post fallback. */
   bskyAppView: string;
+  /** PDS to use instead of the one the DID document names (tests, mirrors). */
+  bskyPds?: string;
+  /** Where a handle's `/.well-known/atproto-did` is fetched; `{handle}` is replaced (default https://{handle}/…). */
+  atprotoHandleUrl?: string;
   /** Scheme used to reach ActivityPub hosts: `https` in production, `http` for loopback tests. */
   apScheme: 'https' | 'http';
   /** Most outbox items read when looking for a proof in posts. */
@@ -85,6 +89,8 @@ const SETTINGS: { [K in keyof ChannelConfig]-?: { env: string; kind: Kind } } = 
   nostrRelays: { env: 'KEZ_NOSTR_RELAYS', kind: 'list' },
   plcDirectory: { env: 'KEZ_PLC_DIRECTORY', kind: 'url' },
   bskyAppView: { env: 'KEZ_BSKY_APPVIEW', kind: 'url' },
+  bskyPds: { env: 'KEZ_BSKY_PDS', kind: 'url' },
+  atprotoHandleUrl: { env: 'KEZ_ATPROTO_HANDLE_URL', kind: 'string' },
   apScheme: { env: 'KEZ_AP_SCHEME', kind: 'scheme' },
   apOutboxItems: { env: 'KEZ_AP_OUTBOX_ITEMS', kind: 'int' },
   mastodonToken: { env: 'KEZ_MASTODON_TOKEN', kind: 'string' },
