@@ -24,6 +24,7 @@ import {
   startAtprotoMirror,
 } from './peers/atproto-mirror.js';
 import type { AtprotoMirror } from './peers/atproto-mirror.js';
+import { json, kez, tempHome } from '../../cli/test/run-kez.js';
 
 const now = () => Math.floor(Date.now() / 1000);
 type Extras = { atprotoHandleUrl?: string; bskyPds?: string };
@@ -294,6 +295,53 @@ describe('bluesky channel against a real PLC + PDS', () => {
         mirror.rewriteUrl = (u) => u;
       }
     });
+  });
+
+  test('kez publish → kez verify id (the built CLI), the handle resolved over DNS', async () => {
+    const ivy = await network.createAccount('ivy');
+    const name = `_atproto.${ivy.handle.replace(/\.test$/, '')}`;
+    await knot.setTxt(name, [`did=${ivy.did}`]);
+    const { home, cleanup } = tempHome();
+    try {
+      const g = await kez(['key', 'generate', '--alg', 'ed25519', '--name', 'k', '--json'], {
+        home,
+      });
+      assert.equal(g.code, 0, g.stderr);
+      const flags = [
+        '--dns-server',
+        knot.server,
+        '--plc-directory',
+        network.plcUrl,
+        '--allow-private',
+      ];
+      const p = await kez(
+        ['publish', `bluesky:${ivy.handle}`, '--key', 'k', '--check', '--json', ...flags],
+        { home, env: { KEZ_BLUESKY_APP_PASSWORD: ivy.appPassword } },
+      );
+      assert.equal(p.code, 0, p.stderr + p.stdout);
+      assert.equal(json(p).location, `at://${ivy.did}/dev.kez.proof/self`);
+      assert.equal((json(p).check as { status: string }).status, 'valid');
+
+      const v = await kez(['verify', 'id', `bluesky:${ivy.handle}`, ...flags], { home });
+      assert.equal(v.code, 0, v.stderr + v.stdout);
+      assert.match(
+        v.stdout,
+        new RegExp(`bluesky:${ivy.handle.replace('.', '\\.')} +valid \\(ok\\)`),
+      );
+      assert.match(v.stdout, /binding +signature/);
+
+      await ivy.agent.api.com.atproto.repo.deleteRecord({
+        repo: ivy.did,
+        collection: 'dev.kez.proof',
+        rkey: 'self',
+      });
+      const gone = await kez(['verify', 'id', `bluesky:${ivy.handle}`, ...flags], { home });
+      assert.equal(gone.code, 1, gone.stdout);
+      assert.match(gone.stdout, /invalid \(not_found\)/);
+    } finally {
+      cleanup();
+      await knot.removeRecord(name, 'TXT');
+    }
   });
 
   test('PDS stopped → unreachable (network_error)', async () => {
