@@ -36,7 +36,7 @@ export async function openPage(url: string): Promise<BrowserPage> {
       headless: true,
       // playwright adds --headless itself and refuses --user-data-dir (the profile above is it).
       args: chromiumFlags.filter((f) => f !== '--headless'),
-      timeout: 30_000,
+      timeout: 120_000,
     });
     const page = context.pages()[0] ?? (await context.newPage());
     const errors: string[] = [];
@@ -49,7 +49,7 @@ export async function openPage(url: string): Promise<BrowserPage> {
       () => window.kezCore !== undefined && window.kezIndep !== undefined,
       null,
       {
-        timeout: 15_000,
+        timeout: 120_000,
       },
     );
     const ctx = context;

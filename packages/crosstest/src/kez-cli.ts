@@ -9,6 +9,7 @@ import { repoRoot } from './bundle.js';
 export const KEZ_MAIN = join(repoRoot, 'packages/cli/dist/main.js');
 
 export interface CliResult {
+  /** Exit code; 128 + n when killed by a signal (the timeout). */
   code: number;
   stdout: string;
   stderr: string;
@@ -27,11 +28,13 @@ export class KezCli {
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
       child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      // Generous: on a loaded 2-core machine a node start can take tens of seconds.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
       child.on('error', reject);
       child.on('close', (code, signal) => {
         clearTimeout(timer);
-        resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
+        if (signal) stderr += `\nkez: killed by ${signal} (timeout 180 s)`;
+        resolve({ code: code ?? 128 + (signal === 'SIGKILL' ? 9 : 15), stdout, stderr });
       });
       child.stdin.end(stdin ?? '');
     });
@@ -45,9 +48,11 @@ export class KezCli {
   ): Promise<T & { exitCode: number }> {
     const r = await this.run([...args, '--json'], stdin);
     if (!okCodes.includes(r.code)) {
-      throw new Error(
-        `kez ${args.join(' ')} exited ${r.code}: ${(r.stderr || r.stdout).trim().split('\n')[0]}`,
-      );
+      const why =
+        r.code > 128
+          ? r.stderr.trim().split('\n').at(-1)
+          : (r.stderr || r.stdout).trim().split('\n')[0];
+      throw new Error(`kez ${args.join(' ')} exited ${r.code}: ${why}`);
     }
     try {
       return { ...(JSON.parse(r.stdout) as T), exitCode: r.code };

@@ -78,7 +78,7 @@ async function main(): Promise<number> {
     let relayP: Promise<NostrRelay> | undefined;
     const relay = () => {
       if (!relayP) {
-        relayP = startNostrRelay({ inMemory: true });
+        relayP = startNostrRelay({ inMemory: true, timeoutMs: 120_000 });
         cleanups.push(() => relayP!.then((r) => r.stop()).catch(() => undefined));
       }
       return relayP;
@@ -147,7 +147,7 @@ async function main(): Promise<number> {
     ];
     if (args.only) scenarios = scenarios.filter((s) => s.name.includes(args.only!));
     const outcomes = await runScenarios(scenarios, {
-      concurrency: 6,
+      concurrency: 4,
       verbose: args.verbose,
       write,
     });

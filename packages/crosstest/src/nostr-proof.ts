@@ -70,7 +70,7 @@ export class RelayClient {
   }
 
   /** The first message (from now or already queued) that `pick` accepts; the raw text for fresh parses. */
-  async next(pick: (m: unknown[]) => boolean, timeoutMs = 5000): Promise<unknown[]> {
+  async next(pick: (m: unknown[]) => boolean, timeoutMs = 60_000): Promise<unknown[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const i = this.inbox.findIndex(pick);
