@@ -27,6 +27,7 @@ import type { RelayOptions } from '../src/nostr/relay.js';
 import type { ChannelContext } from '../src/types.js';
 import { verifyIdentity } from '../src/verify.js';
 import { startNostrProxy } from './peers/nostr-proxy.js';
+import { json, kez, tempHome } from '../../cli/test/run-kez.js';
 
 const nostr = getSuite('nostr');
 const relayOpts = (ctx: ChannelContext) => relayOptions(ctx) as RelayOptions;
@@ -371,6 +372,43 @@ describe('nostr channel against a real relay', () => {
     assert.deepEqual(byRelay, { [relay.url]: true, [down]: false });
     const outcome = await nostrPlugin.fetchProofs(alice.identity, both);
     assert.equal(outcome.type, 'found');
+  });
+});
+
+describe('kez publish → kez verify id (the built CLI) on nostr', () => {
+  let relay: NostrRelay;
+  let home: string;
+  let cleanup: () => void;
+  before(async () => {
+    relay = await startNostrRelay({ inMemory: true });
+    ({ home, cleanup } = tempHome());
+  });
+  after(async () => {
+    await relay.stop();
+    cleanup();
+  });
+
+  test('a nostr key publishes its own proof; verify says valid (exit 0), bound by the event signature', async () => {
+    const g = await kez(['key', 'generate', '--alg', 'nostr', '--name', 'me', '--json'], { home });
+    assert.equal(g.code, 0, g.stderr);
+    const npub = String(json(g).npub);
+    const flags = ['--relay', relay.url, '--allow-private'];
+    const p = await kez(['publish', `nostr:${npub}`, '--key', 'me', '--json', ...flags], { home });
+    assert.equal(p.code, 0, p.stderr);
+    const pub = json(p);
+    assert.match(String(pub.location), /^nostr event [0-9a-f]{64}$/);
+    assert.deepEqual(pub.targets, [{ target: relay.url, ok: true, message: '' }]);
+
+    const v = await kez(['verify', 'id', `nostr:${npub}`, '--json', ...flags], { home });
+    assert.equal(v.code, 0, v.stderr + v.stdout);
+    const r = json(v);
+    assert.equal(r.status, 'valid');
+    assert.equal((r.binding as { kind: string }).kind, 'signature');
+
+    await relay.stop();
+    const down = await kez(['verify', 'id', `nostr:${npub}`, ...flags], { home });
+    assert.equal(down.code, 3, down.stdout);
+    relay = await startNostrRelay({ inMemory: true });
   });
 });
 

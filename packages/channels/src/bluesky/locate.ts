@@ -18,10 +18,7 @@ export const MAX_API_BYTES = 1024 * 1024;
 /** Default handle → DID HTTPS route (atproto handle spec). */
 export const DEFAULT_HANDLE_URL = 'https://{handle}/.well-known/atproto-did';
 
-/**
- * Endpoints beyond ChannelConfig's common ones. Optional fields of the
- * config: a deployment (or a test on loopback) can point them elsewhere.
- */
+/** The endpoints of the Bluesky steps, from ChannelConfig (a deployment or a loopback test can move each). */
 export interface BlueskyEndpoints {
   plcDirectory: string;
   /** Read from this PDS (or mirror) instead of the DID document's; the commit signature still binds. */
@@ -30,9 +27,7 @@ export interface BlueskyEndpoints {
   handleUrl: string;
 }
 
-export function blueskyEndpoints(
-  config: ChannelConfig & { bskyPds?: string; atprotoHandleUrl?: string },
-): BlueskyEndpoints {
+export function blueskyEndpoints(config: ChannelConfig): BlueskyEndpoints {
   const out: BlueskyEndpoints = {
     plcDirectory: config.plcDirectory.replace(/\/+$/, ''),
     handleUrl: config.atprotoHandleUrl ?? DEFAULT_HANDLE_URL,

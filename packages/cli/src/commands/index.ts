@@ -14,6 +14,14 @@
  * --json, --fields and the Examples / JSON fields help sections come for free.
  */
 import type { CommandModule } from '../command.js';
+import { chatHistory } from './chat/history.js';
+import { chatJoin } from './chat/join.js';
+import { chatLeave } from './chat/leave.js';
+import { chatLogin } from './chat/login.js';
+import { chatRooms } from './chat/rooms.js';
+import { chatSend } from './chat/send.js';
+import { chatTail } from './chat/tail.js';
+import { chatTopic } from './chat/topic.js';
 import { claimCreate } from './claim/create.js';
 import { claimVerify } from './claim/verify.js';
 import { help } from './help.js';
@@ -30,6 +38,7 @@ export const GROUPS: Readonly<Record<string, string>> = {
   key: 'create, import, show and export signing keys',
   claim: 'create and verify signed identity claims (offline)',
   verify: 'verify identities online: fetch their proofs and check them',
+  chat: 'kez-chat: log in with your key, rooms, signed messages, history, a terminal client',
 };
 
 export const COMMANDS: readonly CommandModule[] = [
@@ -42,5 +51,13 @@ export const COMMANDS: readonly CommandModule[] = [
   claimVerify,
   verifyId,
   publish,
+  chatLogin,
+  chatRooms,
+  chatJoin,
+  chatLeave,
+  chatTopic,
+  chatSend,
+  chatHistory,
+  chatTail,
   help,
 ];
