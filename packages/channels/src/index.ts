@@ -5,6 +5,8 @@ export { PLUGINS, getPlugin } from './plugins.js';
 export * as dnsChannel from './dns/index.js';
 export * as githubChannel from './github/index.js';
 export * as apChannel from './ap/index.js';
+export * as nostrChannel from './nostr/index.js';
+export * as blueskyChannel from './bluesky/index.js';
 export { createGuardedFetch } from './net/guarded-fetch.js';
 export type { GuardOptions, GuardedFetch } from './net/guarded-fetch.js';
 export type { Transport, HopRequest, HopResponse } from './net/transport.js';
