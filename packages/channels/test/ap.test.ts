@@ -14,7 +14,8 @@ import type { MastodonFixture } from './peers/mastodon-fixture.js';
 
 const key = newKey('ed25519');
 const other = newKey('nostr');
-const ctx = (extra = {}) => testContext({ apScheme: 'http', ...extra });
+// Generous deadline: snac answers in ms, but a loaded CI machine can starve it.
+const ctx = (extra = {}) => testContext({ apScheme: 'http', timeoutMs: 10_000, ...extra });
 
 describe('ap channel on snac2', () => {
   // snac spends ~1 s per user on an RSA key: one extra user, the rest through posts of the first.
