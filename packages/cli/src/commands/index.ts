@@ -31,6 +31,14 @@ import { keyImport } from './key/import.js';
 import { keyList } from './key/list.js';
 import { keyShow } from './key/show.js';
 import { publish } from './publish.js';
+import { sigchainAddDevice } from './sigchain/add-device.js';
+import { sigchainAdd } from './sigchain/add.js';
+import { sigchainExport } from './sigchain/export.js';
+import { sigchainImport } from './sigchain/import.js';
+import { sigchainRevokeDevice } from './sigchain/revoke-device.js';
+import { sigchainRevoke } from './sigchain/revoke.js';
+import { sigchainRotate } from './sigchain/rotate.js';
+import { sigchainShow } from './sigchain/show.js';
 import { verifyId } from './verify/id.js';
 
 /** Command groups (`kez <group> <verb>`) and their one-line summaries, in help order. */
@@ -38,6 +46,7 @@ export const GROUPS: Readonly<Record<string, string>> = {
   key: 'create, import, show and export signing keys',
   claim: 'create and verify signed identity claims (offline)',
   verify: 'verify identities online: fetch their proofs and check them',
+  sigchain: 'your signed history: add and revoke claims, rotate keys, manage devices',
   chat: 'kez-chat: log in with your key, rooms, signed messages, history, a terminal client',
 };
 
@@ -51,6 +60,14 @@ export const COMMANDS: readonly CommandModule[] = [
   claimVerify,
   verifyId,
   publish,
+  sigchainAdd,
+  sigchainRevoke,
+  sigchainRotate,
+  sigchainAddDevice,
+  sigchainRevokeDevice,
+  sigchainShow,
+  sigchainExport,
+  sigchainImport,
   chatLogin,
   chatRooms,
   chatJoin,
