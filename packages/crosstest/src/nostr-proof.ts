@@ -1,11 +1,10 @@
 /**
- * The nostr proof event of SPEC §7.4 (kind 30078, d = kez-claim, content the
- * compact claim), built with @kez/core for the claim and NIP-01 id/sig with
- * @noble/curves — and a minimal relay client over `ws` to publish and query it.
+ * NIP-01 as the tests need it, written here from the NIP: the event id (to
+ * build tampered events), the SPEC §7.4 proof kind and tag, and a minimal
+ * relay client over `ws` to publish and query.
  */
-import { schnorr } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import WebSocket from 'ws';
 
 export interface NostrEvent {
@@ -26,22 +25,6 @@ export function nip01Id(e: Omit<NostrEvent, 'id' | 'sig'>): string {
   return bytesToHex(
     sha256(utf8ToBytes(JSON.stringify([0, e.pubkey, e.created_at, e.kind, e.tags, e.content]))),
   );
-}
-
-export function signProofEvent(
-  content: string,
-  secretKey: Uint8Array,
-  createdAt: number,
-): NostrEvent {
-  const unsigned = {
-    pubkey: bytesToHex(schnorr.getPublicKey(secretKey)),
-    created_at: createdAt,
-    kind: PROOF_KIND,
-    tags: [['d', PROOF_D_TAG]],
-    content,
-  };
-  const id = nip01Id(unsigned);
-  return { ...unsigned, id, sig: bytesToHex(schnorr.sign(hexToBytes(id), secretKey)) };
 }
 
 /** One connection to a relay: send messages, await the first reply that matches. */

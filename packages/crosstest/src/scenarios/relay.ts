@@ -1,8 +1,10 @@
 /**
- * A nostr proof event produced by KEZ (SPEC §7.4) is accepted by a real relay
- * (@nostr-relay, testkit) and comes back from the SPEC's own filter; a tampered
- * one is refused; and libsecp256k1 (nostr-wasm, through nostr-tools/wasm's
- * engine) verifies KEZ's NIP-01 id and signature on a fresh parse.
+ * A nostr proof event produced by KEZ's own publisher (@kez/channels
+ * nostrChannel.proofEvent, SPEC §7.4) is accepted by a real relay
+ * (@nostr-relay, testkit) and comes back from the SPEC's own filter; a
+ * tampered one is refused; nostr-tools' verifyEvent and libsecp256k1
+ * (nostr-wasm, the engine of nostr-tools/wasm) check its NIP-01 id and
+ * signature on a fresh parse.
  */
 import {
   checkClaim,
@@ -16,7 +18,7 @@ import {
 } from '@kez/core';
 import { initNostrWasm } from 'nostr-wasm';
 import type { Ctx } from '../context.js';
-import { nip01Id, PROOF_D_TAG, PROOF_KIND, RelayClient, signProofEvent } from '../nostr-proof.js';
+import { nip01Id, PROOF_D_TAG, PROOF_KIND, RelayClient } from '../nostr-proof.js';
 import type { NostrEvent } from '../nostr-proof.js';
 import { check } from '../runner.js';
 import type { Scenario } from '../runner.js';
@@ -38,7 +40,9 @@ export function relayScenarios(ctx: Ctx): Scenario[] {
       const sk = suite.generateSecretKey();
       const subject = `nostr:${npubEncode(suite.getPublicKey(sk))}`;
       const claim = await createClaim({ subject, suite: 'nostr', secretKey: sk, now: ctx.now() });
-      const event = signProofEvent(await encodeClaim(claim, 'compact'), sk, ctx.now());
+      // Loaded here: the channels package pulls in every channel, only this scenario needs it.
+      const { nostrChannel } = await import('@kez/channels');
+      const event = await nostrChannel.proofEvent(claim, sk, ctx.now());
       return { event, subject, key: claim.key, id: claimId(claim) };
     },
   );
@@ -62,6 +66,13 @@ export function relayScenarios(ctx: Ctx): Scenario[] {
           const got = await c.query(filter(p));
           check(got.length === 1, `the SPEC §7.4 filter returned ${got.length} events, not 1`, art);
           const back = JSON.parse(got[0]!) as NostrEvent;
+          // nostr-tools checks the id and signature of a fresh parse of what the relay sent.
+          const { verifyEvent } = await import('nostr-tools/pure');
+          check(
+            verifyEvent(JSON.parse(got[0]!) as NostrEvent),
+            'nostr-tools verifyEvent rejects the event',
+            art,
+          );
           check(
             back.id === p.event.id && back.sig === p.event.sig && back.content === p.event.content,
             'the relay returned a different event',
