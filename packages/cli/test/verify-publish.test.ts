@@ -11,6 +11,8 @@ import { startGithubFixture } from '../../channels/test/peers/github-fixture.js'
 import type { GithubFixture } from '../../channels/test/peers/github-fixture.js';
 import { startMastodonFixture } from '../../channels/test/peers/mastodon-fixture.js';
 import type { MastodonFixture } from '../../channels/test/peers/mastodon-fixture.js';
+import { runCli } from '../src/cli.js';
+import type { Io } from '../src/deps.js';
 import { json, kez, tempHome } from './run-kez.js';
 
 let home: string;
@@ -50,7 +52,8 @@ describe('kez publish → kez verify id', () => {
     assert.match(v.stdout, /✓ github:alice {2}valid \(ok\)/);
     assert.match(v.stdout, /found at +http:\/\/127\.0\.0\.1:\d+\/alice\/.*\/kez-proof\.md/);
     assert.match(v.stdout, /binding +transport — plain HTTP to 127\.0\.0\.1:\d+ \(GitHub gist/);
-    assert.match(v.stdout, /timings +fetch \d+ ms · check \d+ ms · total \d+ ms/);
+    const t = String.raw`(\d+ ms|\d+\.\d\d s)`; // seconds past 1000 ms (a loaded machine)
+    assert.match(v.stdout, new RegExp(`timings +fetch ${t} · check ${t} · total ${t}`));
     assert.equal(v.stderr, ''); // no spinner without a TTY
 
     const j = json(
@@ -89,6 +92,35 @@ describe('kez publish → kez verify id', () => {
     );
     assert.equal(v.code, 3);
     assert.match(v.stdout, /unreachable \(private_address\)/);
+  });
+
+  test('a spinner on stderr when it is a TTY (in-process), saying what it waits on; none otherwise', async () => {
+    for (const tty of [true, false]) {
+      let out = '';
+      let err = '';
+      const io = {
+        stdout: { isTTY: tty, write: (x: string) => (out += x) },
+        stderr: { isTTY: tty, write: (x: string) => (err += x) },
+        stdin: process.stdin,
+      } as unknown as Io;
+      // A slow peer keeps the spinner up long enough to draw more than one frame.
+      gh.delayMs = 300;
+      try {
+        const code = await runCli(['verify', 'id', 'github:alice', ...ghFlags()], io, {
+          KEZ_HOME: home,
+          NO_COLOR: '1',
+        });
+        assert.equal(code, 0, out + err);
+      } finally {
+        gh.delayMs = 0;
+      }
+      assert.match(out, /github:alice {2}valid/);
+      if (tty) {
+        assert.match(err, /⠋ fetching the proof of github:alice…/);
+        assert.ok(err.split('\r\x1b[K').length - 1 >= 3, JSON.stringify(err));
+        assert.ok(err.endsWith('\r\x1b[K'), 'the spinner line is cleared');
+      } else assert.equal(err, '');
+    }
   });
 
   test('mastodon: publish to the bio then verify; --check in one go for a post', async () => {

@@ -50,6 +50,8 @@ export interface GithubFixture {
   requests: number;
   /** How many raw file requests were served. */
   rawRequests: number;
+  /** Added before every API answer (a slow peer). */
+  delayMs: number;
   stop(): Promise<void>;
 }
 
@@ -162,13 +164,18 @@ export async function startGithubFixture(): Promise<GithubFixture> {
     recorded: [],
     requests: 0,
     rawRequests: 0,
+    delayMs: 0,
     stop: async () => {},
   };
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => handle(req, res, Buffer.concat(chunks).toString()));
+    req.on('end', () => {
+      const go = () => handle(req, res, Buffer.concat(chunks).toString());
+      if (fx.delayMs > 0) setTimeout(go, fx.delayMs);
+      else go();
+    });
   });
   const rawServer = http.createServer((req, res) => raw(req, res));
 
