@@ -95,6 +95,12 @@ describe('kez publish → kez verify id', () => {
   });
 
   test('a spinner on stderr when it is a TTY (in-process), saying what it waits on; none otherwise', async () => {
+    gh.tokens.set('tok-spin', 'spin');
+    const p = await kez(['publish', 'github:spin', ...ghFlags()], {
+      home,
+      env: { KEZ_GITHUB_TOKEN: 'tok-spin' },
+    });
+    assert.equal(p.code, 0, p.stderr);
     for (const tty of [true, false]) {
       let out = '';
       let err = '';
@@ -106,7 +112,7 @@ describe('kez publish → kez verify id', () => {
       // A slow peer keeps the spinner up long enough to draw more than one frame.
       gh.delayMs = 300;
       try {
-        const code = await runCli(['verify', 'id', 'github:alice', ...ghFlags()], io, {
+        const code = await runCli(['verify', 'id', 'github:spin', ...ghFlags()], io, {
           KEZ_HOME: home,
           NO_COLOR: '1',
         });
@@ -114,9 +120,9 @@ describe('kez publish → kez verify id', () => {
       } finally {
         gh.delayMs = 0;
       }
-      assert.match(out, /github:alice {2}valid/);
+      assert.match(out, /github:spin {2}valid/);
       if (tty) {
-        assert.match(err, /⠋ fetching the proof of github:alice…/);
+        assert.match(err, /⠋ fetching the proof of github:spin…/);
         assert.ok(err.split('\r\x1b[K').length - 1 >= 3, JSON.stringify(err));
         assert.ok(err.endsWith('\r\x1b[K'), 'the spinner line is cleared');
       } else assert.equal(err, '');
