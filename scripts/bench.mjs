@@ -15,13 +15,17 @@ const files = [];
 for (const pkg of readdirSync(join(root, 'packages'))) {
   const dir = join(root, 'packages', pkg, 'bench');
   if (!existsSync(dir)) continue;
-  for (const f of readdirSync(dir)) if (f.endsWith('.bench.ts')) files.push(relative(root, join(dir, f)));
+  for (const f of readdirSync(dir))
+    if (f.endsWith('.bench.ts')) files.push(relative(root, join(dir, f)));
 }
 const chosen = files.sort().filter((f) => !filter.length || filter.some((x) => f.includes(x)));
 let failed = 0;
 for (const f of chosen) {
   console.log(`\n== ${f}`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=kez-source', f], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=kez-source', f], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) failed++;
 }
 console.log(`\n${chosen.length - failed} benchmarks ran, ${failed} failed`);
