@@ -12,6 +12,8 @@ import { createFetchTransport } from './net/fetch-transport.js';
 import { createGuardedFetch } from './net/guarded-fetch.js';
 import type { ChannelContext, Net, WebSocketConstructor } from './types.js';
 
+// Everything else a page needs (plugins, verify, config, the guard) is pure: one browser entry.
+export * from './index.js';
 export { createFetchTransport } from './net/fetch-transport.js';
 
 /**
