@@ -1,0 +1,32 @@
+/**
+ * `@kez/chat-server/protocol`: the browser-safe part of kez-chat — log-in
+ * signing, signed chat events, subjects, the timeline, key bindings, badges
+ * and sigchain lookups. No Node built-ins and no NATS transport, so a page
+ * (@kez/web, over `wsconnect`) speaks exactly the protocol the server and
+ * the CLI speak, from the same code.
+ */
+export { signLogin } from './login.js';
+export type { LoginFields } from './login.js';
+export { createSigner, generateSigner } from './signer.js';
+export type { SyncSigner } from './signer.js';
+export {
+  signChatEvent,
+  readChatEvent,
+  checkChatEvent,
+  encodeChatEvent,
+  eventIdOf,
+  MAX_TEXT,
+} from './messages.js';
+export type { ChatEvent, ChatOp, EventBody, Place, CheckedEvent } from './messages.js';
+export * from './subjects.js';
+export type * from './api.js';
+export type { RoomRecord } from './rooms/store.js';
+export type { StoredEvent } from './rooms/history.js';
+export { KeyBindings } from './client/bindings.js';
+export type { Binding } from './client/bindings.js';
+export { foldTimeline, toTimelineItem, PRESENCE } from './client/timeline.js';
+export type { TimelineItem, ShownMessage, PresenceStatus } from './client/timeline.js';
+export { Badges } from './client/badges.js';
+export type { Badge, BadgeVerifier } from './client/badges.js';
+export { SigServerChains, NO_CHAINS } from './chain/chain-source.js';
+export type { ChainSource, SigServerChainsOptions } from './chain/chain-source.js';
