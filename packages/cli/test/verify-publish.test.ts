@@ -1,6 +1,6 @@
 /**
  * `kez publish` then `kez verify id`, as a user runs them (the built CLI in a
- * child process), against local peers: the GitHub REST fixture, the
+ * child process; the remaining checks in-process through runCli), against local peers: the GitHub REST fixture, the
  * Mastodon-shaped fixture (both from @kez/channels' tests) and a real Knot
  * loaded with the DNS record `kez publish dns:…` printed.
  */
@@ -21,13 +21,26 @@ let gh: GithubFixture;
 let masto: MastodonFixture;
 let keyRef: string;
 
+/** The same command in-process (no Node start-up per run); stdout and stderr are not TTYs. */
+async function inProc(args: string[], opts: { env?: Record<string, string> } = {}) {
+  let stdout = '';
+  let stderr = '';
+  const io = {
+    stdout: { isTTY: false, write: (x: string) => (stdout += x) },
+    stderr: { isTTY: false, write: (x: string) => (stderr += x) },
+    stdin: process.stdin,
+  } as unknown as Io;
+  const code = await runCli(args, io, { KEZ_HOME: home, KEZ_SCRYPT_LOG_N: '10', ...opts.env });
+  return { code, stdout, stderr };
+}
+
 before(async () => {
   ({ home, cleanup } = tempHome());
   [gh, masto] = await Promise.all([startGithubFixture(), startMastodonFixture()]);
-  const g = await kez(['key', 'generate', '--alg', 'ed25519', '--json'], { home });
+  const g = await inProc(['key', 'generate', '--alg', 'ed25519', '--json']);
   assert.equal(g.code, 0, g.stderr);
   keyRef = String(json(g).public ?? json(g).key);
-  const other = await kez(['key', 'generate', '--alg', 'nostr', '--name', 'other'], { home });
+  const other = await inProc(['key', 'generate', '--alg', 'nostr', '--name', 'other']);
   assert.equal(other.code, 0, other.stderr);
 });
 after(async () => {
@@ -57,9 +70,7 @@ describe('kez publish → kez verify id', () => {
     assert.equal(v.stderr, ''); // no spinner without a TTY
 
     const j = json(
-      await kez(['verify', 'id', 'github:alice', '--json', '--key', keyRef, ...ghFlags()], {
-        home,
-      }),
+      await inProc(['verify', 'id', 'github:alice', '--json', '--key', keyRef, ...ghFlags()]),
     );
     assert.equal(j.status, 'valid');
     assert.equal(j.key, keyRef);
@@ -67,7 +78,7 @@ describe('kez publish → kez verify id', () => {
   });
 
   test('github: another --key → exit 1 key_mismatch; a stored key name works as --key', async () => {
-    const v = await kez(['verify', 'id', 'github:alice', '--key', 'other', ...ghFlags()], { home });
+    const v = await inProc(['verify', 'id', 'github:alice', '--key', 'other', ...ghFlags()]);
     assert.equal(v.code, 1);
     assert.match(v.stdout, /✗ github:alice {2}invalid \(key_mismatch\)/);
     assert.match(v.stdout, /why +claim is signed by ed25519:/);
@@ -76,10 +87,10 @@ describe('kez publish → kez verify id', () => {
   test('exit 3 when the peer is down; exit 2 for a malformed identity', async () => {
     const down = await startGithubFixture();
     await down.stop();
-    const v = await kez(['verify', 'id', 'github:alice', '--github-api', down.url], { home });
+    const v = await inProc(['verify', 'id', 'github:alice', '--github-api', down.url]);
     assert.equal(v.code, 3);
     assert.match(v.stdout, /\? github:alice {2}unreachable \(network_error\)/);
-    const bad = await kez(['verify', 'id', 'github:-nope-'], { home });
+    const bad = await inProc(['verify', 'id', 'github:-nope-']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /^kez: .* \(malformed\)\n$/);
   });
@@ -96,8 +107,7 @@ describe('kez publish → kez verify id', () => {
 
   test('a spinner on stderr when it is a TTY (in-process), saying what it waits on; none otherwise', async () => {
     gh.tokens.set('tok-spin', 'spin');
-    const p = await kez(['publish', 'github:spin', ...ghFlags()], {
-      home,
+    const p = await inProc(['publish', 'github:spin', ...ghFlags()], {
       env: { KEZ_GITHUB_TOKEN: 'tok-spin' },
     });
     assert.equal(p.code, 0, p.stderr);
@@ -140,16 +150,13 @@ describe('kez publish → kez verify id', () => {
     });
     assert.equal(p.code, 0, p.stderr);
     assert.match(p.stdout, /published ap:@carol@127\.0\.0\.1:\d+ → .*\(bio\)/);
-    const v = await kez(['verify', 'id', id, '--json', ...flags], { home });
+    const v = await inProc(['verify', 'id', id, '--json', ...flags]);
     assert.equal(json(v).status, 'valid');
     assert.match(String(json(v).location), /#summary$/);
 
-    const c = await kez(
+    const c = await inProc(
       ['publish', id, '--ap-target', 'post', '--check', '--key', 'other', ...flags],
-      {
-        home,
-        env: { KEZ_MASTODON_TOKEN: 'tok-carol' },
-      },
+      { env: { KEZ_MASTODON_TOKEN: 'tok-carol' } },
     );
     assert.equal(c.code, 0, c.stdout + c.stderr);
     assert.match(c.stdout, /✓ ap:@carol@.* {2}valid \(ok\)/);
@@ -178,8 +185,7 @@ describe('kez publish → kez verify id', () => {
       });
       assert.equal(chk.code, 0, chk.stderr);
       assert.equal((json(chk).check as { status: string }).status, 'valid');
-      const missing = await kez(['publish', 'dns:bob.example.test', '--check'], {
-        home,
+      const missing = await inProc(['publish', 'dns:bob.example.test', '--check'], {
         env: { KEZ_DNS_SERVERS: knot.server },
       });
       assert.equal(missing.code, 1);
