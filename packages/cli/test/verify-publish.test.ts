@@ -1,8 +1,9 @@
 /**
  * `kez publish` then `kez verify id`, as a user runs them (the built CLI in a
- * child process; the remaining checks in-process through runCli), against local peers: the GitHub REST fixture, the
- * Mastodon-shaped fixture (both from @kez/channels' tests) and a real Knot
- * loaded with the DNS record `kez publish dns:…` printed.
+ * child process; the other checks in-process through runCli), against local
+ * peers: the GitHub REST fixture, the Mastodon-shaped fixture (both from
+ * @kez/channels' tests) and a real Knot loaded with the DNS record that
+ * `kez publish dns:…` printed.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
