@@ -15,6 +15,17 @@ export interface CliResult {
   stderr: string;
 }
 
+/** The command for a one-line message: temp-file paths and long key refs shortened. */
+function brief(args: readonly string[]): string {
+  return args
+    .map((a) =>
+      a.startsWith('/')
+        ? a.slice(a.lastIndexOf('/') + 1)
+        : a.replace(/([0-9a-f]{12})[0-9a-f]{40,}/, '$1…'),
+    )
+    .join(' ');
+}
+
 export class KezCli {
   constructor(readonly home: string) {}
 
@@ -52,12 +63,12 @@ export class KezCli {
         r.code > 128
           ? r.stderr.trim().split('\n').at(-1)
           : (r.stderr || r.stdout).trim().split('\n')[0];
-      throw new Error(`kez ${args.join(' ')} exited ${r.code}: ${why}`);
+      throw new Error(`kez ${brief(args)} exited ${r.code}: ${why}`);
     }
     try {
       return { ...(JSON.parse(r.stdout) as T), exitCode: r.code };
     } catch {
-      throw new Error(`kez ${args.join(' ')} printed no JSON: ${r.stdout.slice(0, 120)}`);
+      throw new Error(`kez ${brief(args)} printed no JSON: ${r.stdout.slice(0, 120)}`);
     }
   }
 }

@@ -60,8 +60,8 @@ const CLAIMS_CROSS = ['nostr', 'ed25519'].flatMap((s) =>
 // Every sigchain scenario signs or reads events across the boundary, or compares their bytes.
 const SIGCHAIN = [
   ...['nostr', 'ed25519'].flatMap((s) => [
-    `sigchain/node-to-browser/${s}`,
-    `sigchain/browser-to-node/${s}`,
+    `sigchain/cli-to-browser/${s}`,
+    `sigchain/browser-to-cli/${s}`,
   ]),
   'indep/sigchain-bundles',
   'sigchain/vectors-in-browser',

@@ -1,7 +1,7 @@
 /**
- * Sigchains (SPEC §8), both suites: built in Node → read and shown in
- * Chromium, built in Chromium → read in Node, the JSONL bundle byte-identical
- * from both sides; every SPEC §12.2 vector reproduced in Chromium; and the
+ * Sigchains (SPEC §8), both suites: built with the kez CLI → read and shown in
+ * Chromium, built in Chromium → imported, shown and exported by the CLI, the
+ * JSONL bundle byte-identical from both sides; every SPEC §12.2 vector reproduced in Chromium; and the
  * bundles checked line by line without core (canonicalize, SHA-256 links,
  * signatures by noble and OpenSSL over the SPEC §4.3 prefixes).
  */
@@ -12,7 +12,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { schnorr } from '@noble/curves/secp256k1.js';
 import canonicalize from 'canonicalize';
 import { repoRoot } from '../bundle.js';
-import { buildChain, chainProblem, readChain } from '../chain-build.js';
+import { chainProblem } from '../chain-build.js';
+import { cliBuildChain, cliReadChain } from '../cli-chain.js';
 import type { BuiltChain } from '../chain-build.js';
 import { memo, SUITES } from '../context.js';
 import type { Ctx } from '../context.js';
@@ -82,9 +83,9 @@ interface VectorCase {
 }
 
 export function sigchainScenarios(ctx: Ctx): Scenario[] {
-  const nodeChain = memo(
+  const cliChain = memo(
     (s) => s,
-    (suite: SuiteName) => buildChain(suite, ctx.now()),
+    (suite: SuiteName) => cliBuildChain(ctx, suite),
   );
   const browserChain = memo(
     (s) => s,
@@ -93,21 +94,19 @@ export function sigchainScenarios(ctx: Ctx): Scenario[] {
   const out: Scenario[] = [];
   for (const suite of SUITES) {
     out.push({
-      name: `sigchain/node-to-browser/${suite}`,
+      name: `sigchain/cli-to-browser/${suite}`,
       async run() {
-        const b: BuiltChain = await nodeChain(suite);
-        const art = { 'node bundle': b.bundle };
-        const mine = await readChain(b.bundle, b.chain, ctx.now());
+        const b: BuiltChain = await cliChain(suite);
+        const art = { 'kez sigchain export': b.bundle };
         const r = await ctx.browser.core('readChain', b.bundle, b.chain, ctx.now());
         const problem = chainProblem(r.summary, b);
         check(!problem, `browser state: ${problem}`, { ...art, 'browser shows': r.shown });
-        check(isDeepStrictEqual(r.summary, mine.summary), 'browser and Node states differ', art);
         check(
           r.shown.includes(b.expect.claimId) && r.shown.includes(b.expect.rotatedTo),
           'the page does not show the state',
           art,
         );
-        check(r.bundle === b.bundle, 'browser re-export is not byte-identical to the Node bundle', {
+        check(r.bundle === b.bundle, 'browser re-export is not byte-identical to the CLI bundle', {
           ...art,
           'browser export': r.bundle,
         });
@@ -115,17 +114,27 @@ export function sigchainScenarios(ctx: Ctx): Scenario[] {
       },
     });
     out.push({
-      name: `sigchain/browser-to-node/${suite}`,
+      name: `sigchain/browser-to-cli/${suite}`,
       async run() {
         const b = await browserChain(suite);
         const art = { 'browser bundle': b.bundle };
-        const r = await readChain(b.bundle, b.chain, ctx.now());
+        const r = await cliReadChain(ctx, b.bundle, b.chain, `browser-${suite}`);
         const problem = chainProblem(r.summary, b);
-        check(!problem, `Node state: ${problem}`, art);
-        check(r.bundle === b.bundle, 'Node re-export is not byte-identical to the browser bundle', {
+        check(!problem, `kez sigchain show: ${problem}`, art);
+        const mine = await ctx.browser.core('readChain', b.bundle, b.chain, ctx.now());
+        check(isDeepStrictEqual(r.summary, mine.summary), 'CLI and browser states differ', {
           ...art,
-          'node export': r.bundle,
+          cli: JSON.stringify(r.summary),
+          browser: JSON.stringify(mine.summary),
         });
+        check(
+          r.bundle === b.bundle,
+          'kez sigchain export is not byte-identical to the browser bundle',
+          {
+            ...art,
+            'kez sigchain export': r.bundle,
+          },
+        );
         return art;
       },
     });
@@ -134,14 +143,14 @@ export function sigchainScenarios(ctx: Ctx): Scenario[] {
     name: 'indep/sigchain-bundles',
     // Both sides' bundles, line by line, without KEZ code.
     async run() {
-      const bundles = await Promise.all(SUITES.flatMap((s) => [nodeChain(s), browserChain(s)]));
+      const bundles = await Promise.all(SUITES.flatMap((s) => [cliChain(s), browserChain(s)]));
       const bad = bundles.map((b, i) => [i, bundleProblem(b.bundle)] as const).filter(([, p]) => p);
       if (bad.length)
         throw new ScenarioError(
-          bad.map(([i, p]) => `${i % 2 ? 'browser' : 'node'} ${SUITES[i >> 1]}: ${p}`).join('; '),
+          bad.map(([i, p]) => `${i % 2 ? 'browser' : 'cli'} ${SUITES[i >> 1]}: ${p}`).join('; '),
         );
       return Object.fromEntries(
-        bundles.map((b, i) => [`${i % 2 ? 'browser' : 'node'} ${SUITES[i >> 1]}`, b.bundle]),
+        bundles.map((b, i) => [`${i % 2 ? 'browser' : 'cli'} ${SUITES[i >> 1]}`, b.bundle]),
       );
     },
   });
