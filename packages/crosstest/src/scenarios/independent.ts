@@ -185,12 +185,15 @@ export function independentScenarios(ctx: Ctx): Scenario[] {
             art[`zstd -19 ${suite} ${enc}`] = text;
             const file = join(ctx.tmp, `zstd19-${suite}-${enc}.txt`);
             writeFileSync(file, text);
-            const v = await ctx.cli.run(['claim', 'verify', file, '--key', m.key]);
-            check(
-              v.code === 0,
-              `kez claim verify (${suite} ${enc}) exited ${v.code}: ${v.stderr.trim()}`,
-              art,
-            );
+            // The CLI takes one form per suite (each start costs ~0.7 s of CPU); the browser takes all four.
+            if ((suite === 'nostr') === (enc === 'compact')) {
+              const v = await ctx.cli.run(['claim', 'verify', file, '--key', m.key]);
+              check(
+                v.code === 0,
+                `kez claim verify (${suite} ${enc}) exited ${v.code}: ${v.stderr.trim()}`,
+                art,
+              );
+            }
             const b = await ctx.browser.core('checkClaimText', text, {
               subject: m.subject,
               key: m.key,
