@@ -35,6 +35,8 @@ import { sigchainAddDevice } from './sigchain/add-device.js';
 import { sigchainAdd } from './sigchain/add.js';
 import { sigchainExport } from './sigchain/export.js';
 import { sigchainImport } from './sigchain/import.js';
+import { sigchainPublish } from './sigchain/publish.js';
+import { sigchainPull } from './sigchain/pull.js';
 import { sigchainRevokeDevice } from './sigchain/revoke-device.js';
 import { sigchainRevoke } from './sigchain/revoke.js';
 import { sigchainRotate } from './sigchain/rotate.js';
@@ -68,6 +70,8 @@ export const COMMANDS: readonly CommandModule[] = [
   sigchainShow,
   sigchainExport,
   sigchainImport,
+  sigchainPublish,
+  sigchainPull,
   chatLogin,
   chatRooms,
   chatJoin,
