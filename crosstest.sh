@@ -7,6 +7,7 @@
 #   bash crosstest.sh [-v] [--only <text>] [--mutate jcs-numbers|domain-prefix]
 #
 #   -v                 echo the artifacts of each scenario
+#   --screenshot <f>   save a PNG of the page (the sigchain states it showed)
 #   --only <text>      run only the scenarios whose name contains <text>
 #   --mutate <name>    build the browser bundle with a deliberate bug
 #                      (packages/crosstest/src/mutations.ts); the named

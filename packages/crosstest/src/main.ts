@@ -6,6 +6,7 @@
  *
  *   -v, --verbose   echo the artifacts under each scenario
  *   --only <text>   run only scenarios whose name contains <text>
+ *   --screenshot <file.png>  save the page (what it showed) after the run
  *   KEZ_CROSSTEST_MUTATE=<name>  build the browser bundle with a deliberate bug (mutations.ts)
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -32,6 +33,7 @@ import { sigchainScenarios } from './scenarios/sigchain.js';
 interface Args {
   verbose: boolean;
   only?: string;
+  screenshot?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -40,7 +42,11 @@ function parseArgs(argv: string[]): Args {
     const a = argv[i]!;
     if (a === '-v' || a === '--verbose') args.verbose = true;
     else if (a === '--only' && argv[i + 1] !== undefined) args.only = argv[++i];
-    else throw new Error(`unknown argument "${a}" (use -v, --only <text>, --mutate <name>)`);
+    else if (a === '--screenshot' && argv[i + 1] !== undefined) args.screenshot = argv[++i];
+    else
+      throw new Error(
+        `unknown argument "${a}" (use -v, --only <text>, --screenshot <file>, --mutate <name>)`,
+      );
   }
   return args;
 }
@@ -151,6 +157,7 @@ async function main(): Promise<number> {
       verbose: args.verbose,
       write,
     });
+    if (args.screenshot) await browser.page.screenshot({ path: args.screenshot, fullPage: true });
     if (browser.errors.length) write(`# page errors: ${browser.errors.slice(0, 3).join(' | ')}`);
     const passed = outcomes.filter((o) => o.ok).length;
     const failed = outcomes.length - passed;
