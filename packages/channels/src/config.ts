@@ -26,6 +26,8 @@ export interface ChannelConfig {
   dohUrl?: string;
   /** nostr relays (ws:// or wss://). */
   nostrRelays: string[];
+  /** sig-servers asked for a key's sigchain (SPEC §8.10): `GET {server}/v1/chains/{keyref}`. */
+  sigServers: string[];
   /** PLC directory base (did:plc → DID document). */
   plcDirectory: string;
   /** Bluesky AppView base, for the post fallback. */
@@ -63,6 +65,7 @@ export const DEFAULT_CHANNEL_CONFIG: Readonly<ChannelConfig> = Object.freeze({
   githubMaxRawFetches: 100,
   dnsServers: [],
   nostrRelays: [],
+  sigServers: [],
   plcDirectory: 'https://plc.directory',
   bskyAppView: 'https://public.api.bsky.app',
   apScheme: 'https',
@@ -87,6 +90,7 @@ const SETTINGS: { [K in keyof ChannelConfig]-?: { env: string; kind: Kind } } = 
   dnsServers: { env: 'KEZ_DNS_SERVERS', kind: 'list' },
   dohUrl: { env: 'KEZ_DOH_URL', kind: 'url' },
   nostrRelays: { env: 'KEZ_NOSTR_RELAYS', kind: 'list' },
+  sigServers: { env: 'KEZ_SIG_SERVERS', kind: 'list' },
   plcDirectory: { env: 'KEZ_PLC_DIRECTORY', kind: 'url' },
   bskyAppView: { env: 'KEZ_BSKY_APPVIEW', kind: 'url' },
   bskyPds: { env: 'KEZ_BSKY_PDS', kind: 'url' },
@@ -212,6 +216,7 @@ export function configuredHosts(cfg: ChannelConfig): Set<string> {
     cfg.plcDirectory,
     cfg.bskyAppView,
     ...cfg.nostrRelays,
+    ...cfg.sigServers,
   ];
   for (const u of urls) {
     if (!u) continue;

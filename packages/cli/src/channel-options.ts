@@ -19,6 +19,7 @@ export interface ChannelFlags {
   dnsServer?: string[];
   dohUrl?: string;
   relay?: string[];
+  sigServer?: string[];
   plcDirectory?: string;
   apScheme?: string;
   mastodonToken?: string;
@@ -69,6 +70,10 @@ export function channelOptions(): Option[] {
       'nostr relay (ws:// or wss://), repeatable' + env('nostrRelays'),
     ).argParser(collect),
     new Option(
+      '--sig-server <url>',
+      'sig-server asked for sigchains (GET {url}/v1/chains/{key}), repeatable' + env('sigServers'),
+    ).argParser(collect),
+    new Option(
       '--plc-directory <url>',
       `PLC directory (default ${d.plcDirectory})` + env('plcDirectory'),
     ),
@@ -101,6 +106,7 @@ export function channelConfig(opts: ChannelFlags, deps: Pick<Deps, 'env'>): Chan
     dnsServers: opts.dnsServer,
     dohUrl: opts.dohUrl,
     nostrRelays: opts.relay,
+    sigServers: opts.sigServer,
     plcDirectory: opts.plcDirectory,
     apScheme: opts.apScheme,
     mastodonToken: opts.mastodonToken,
