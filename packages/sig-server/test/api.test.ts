@@ -401,6 +401,11 @@ for (const kind of BACKENDS) {
         /kez_sig_http_request_duration_seconds_bucket\{le="\+Inf",route="\/readyz"\} 1/,
       );
       assert.match(text, /kez_sig_appended_events_total \d+/);
+      // Earlier tests in this suite were refused for these reasons, through this app.
+      assert.match(text, /kez_sig_rejected_events_total\{error="bad_signature"\} [1-9]/);
+      assert.match(text, /kez_sig_append_conflicts_total\{error="fork"\} [1-9]/);
+      assert.match(text, /kez_sig_append_conflicts_total\{error="seq_taken"\} [1-9]/);
+      assert.match(text, /kez_sig_fork_evidence_total [1-9]/);
       const o = (await (await f('/openapi.json')).json()) as { openapi: string };
       assert.equal(o.openapi, '3.1.0');
     });

@@ -216,7 +216,6 @@ export async function appendEvents(
     if (!res.ok) {
       // Another request stored at one of these seqs first (the unique constraint said so).
       if (mode === 'reject' || attempt >= ATTEMPTS) {
-        metrics.conflicts.inc({ error: 'seq_taken' });
         const now2 = await store.head(chain);
         throw new HttpError(
           'seq_taken',
@@ -261,7 +260,6 @@ async function forkAnswer(
   const first = fresh[0]!;
   const forks = fresh.map((s) => ({ seq: s.c.seq, stored_id: s.storedId, submitted_id: s.c.id }));
   if (mode === 'reject') {
-    metrics.conflicts.inc({ error: 'seq_taken' });
     throw new HttpError(
       'seq_taken',
       `seq ${first.c.seq} already holds event ${first.storedId}; nothing was stored`,

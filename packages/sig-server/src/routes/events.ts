@@ -14,6 +14,19 @@ function conflictMode(raw: string | undefined): ConflictMode {
   throw new HttpError('malformed', 'query parameter "on_conflict" must be evidence or reject');
 }
 
+/** Refusals by code in the metrics: 409s as conflicts, other 4xx as rejected events. */
+async function countRefusals<T>(deps: RouteDeps, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof HttpError) {
+      if (e.status === 409) deps.metrics.conflicts.inc({ error: e.code });
+      else if (e.status < 500) deps.metrics.rejected.inc({ error: e.code });
+    }
+    throw e;
+  }
+}
+
 export function eventRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
   const { limits } = deps.config;
   app.post('/v1/chains/:key/events', async (c) => {
@@ -21,17 +34,19 @@ export function eventRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
     const mode = conflictMode(c.req.query('on_conflict'));
     const bytes = await readBodyCapped(c.req.raw, limits.maxBodyBytes);
     const values = parseAppendBody(bytes, c.req.header('content-type'), limits.maxEventsPerRequest);
-    const answer = await appendEvents(
-      {
-        store: deps.store,
-        cache: deps.cache,
-        limits,
-        metrics: deps.metrics,
-        now: () => Math.floor(deps.clock() / 1000),
-      },
-      chain,
-      values,
-      mode,
+    const answer = await countRefusals(deps, () =>
+      appendEvents(
+        {
+          store: deps.store,
+          cache: deps.cache,
+          limits,
+          metrics: deps.metrics,
+          now: () => Math.floor(deps.clock() / 1000),
+        },
+        chain,
+        values,
+        mode,
+      ),
     );
     if (answer.status === 201 && deps.tlog) deps.tlog.noteGrowth();
     return c.json(answer.body, answer.status);
