@@ -4,6 +4,7 @@
  * and `applyEvent` (§8.7). Kept apart so fork siblings are judged against
  * the same state.
  */
+import { EVENT_OPS } from './event.js';
 import type { ChainEvent } from './event.js';
 import type { EventFault } from './faults.js';
 import type { PreparedEvent } from './prepare.js';
@@ -49,7 +50,7 @@ export function roleAt(
 }
 
 const DEVICE_OPS: readonly unknown[] = ['add', 'revoke'];
-const KNOWN_OPS: readonly unknown[] = ['add', 'revoke', 'rotate', 'add_device', 'revoke_device'];
+const KNOWN_OPS: readonly unknown[] = EVENT_OPS;
 
 /**
  * SPEC §8.5 step 3: does `p` link to the applied head and is its signer
