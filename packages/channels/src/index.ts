@@ -14,3 +14,5 @@ export { isPrivateAddress, isIpLiteral } from './net/address.js';
 export { createDohResolveTxt, encodeDnsQuery, decodeTxtResponse } from './net/doh.js';
 export { makeNetResponse } from './net/response.js';
 export { transportBinding } from './net/binding.js';
+export * from './chain/index.js';
+export * from './cache.js';

@@ -18,6 +18,7 @@ import type { ChannelContext, Net } from './types.js';
 export { createNodeTransport } from './net/node-transport.js';
 export { createNodeResolveTxt } from './net/node-dns.js';
 export { createNodeWebSocket } from './nostr/node-websocket.js';
+export { createFileCacheStore } from './cache-file.js';
 
 /** A Net that also owns sockets: `close()` drops idle keep-alive connections. */
 export interface NodeNet extends Net {
