@@ -24,7 +24,9 @@ import type { RouteDeps } from './routes/context.js';
 import { eventRoutes } from './routes/events.js';
 import { opsRoutes } from './routes/ops.js';
 import type { Store } from './store/store.js';
-import type { TransparencyLog } from './tlog/log.js';
+import { logRoutes } from './routes/log.js';
+import { logSigner } from './tlog/key.js';
+import { TransparencyLog } from './tlog/log.js';
 
 export interface AppDeps {
   store: Store;
@@ -35,7 +37,8 @@ export interface AppDeps {
   clock?: () => number;
   /** The client's address for rate limiting (default: the socket's, or X-Forwarded-For with trustProxy). */
   clientAddress?: (c: Context<AppEnv>) => string;
-  tlog?: TransparencyLog | null;
+  /** The transparency log; default: one over `store` signed by a key that lives as long as the process. */
+  tlog?: TransparencyLog;
 }
 
 /** Socket address, or the first X-Forwarded-For hop when the operator trusts a proxy in front. */
@@ -68,7 +71,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     metrics,
     log,
     clock,
-    tlog: deps.tlog ?? null,
+    tlog: deps.tlog ?? new TransparencyLog(deps.store, logSigner(null, config.publicUrl)),
   };
 
   const app = new Hono<AppEnv>();
@@ -87,6 +90,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   eventRoutes(app, routeDeps);
   chainRoutes(app, routeDeps);
   changeRoutes(app, routeDeps);
+  logRoutes(app, routeDeps, routeDeps.tlog);
   opsRoutes(app, routeDeps);
 
   // 405 for a known path with the wrong method; 404 otherwise.

@@ -19,6 +19,8 @@ import type { Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
+import { logSigner } from './tlog/key.js';
+import { TransparencyLog } from './tlog/log.js';
 
 export interface StartOptions {
   /** Settings from code; they win over the environment. */
@@ -51,9 +53,12 @@ export interface SigServer extends AsyncDisposable {
 export async function startSigServer(opts: StartOptions = {}): Promise<SigServer> {
   const config = resolveConfig(readEnv(opts.env), opts.config);
   const log = opts.logger ?? createLogger('sig-server', { level: config.logLevel });
+  // The key first: a bad key file must not leave a database connection open.
+  const signer = logSigner(config.tlogKeyFile, config.publicUrl);
   const store = opts.store ?? (await openStore(config));
   const metrics = new Metrics();
-  const app = createApp({ store, config, logger: log.child('sig-server:http'), metrics });
+  const tlog = new TransparencyLog(store, signer);
+  const app = createApp({ store, config, logger: log.child('sig-server:http'), metrics, tlog });
 
   const listener = getRequestListener(app.fetch, {
     // Requests node-server itself cannot turn into a Request (bad URL, bad Host): a JSON 400.
@@ -71,18 +76,24 @@ export async function startSigServer(opts: StartOptions = {}): Promise<SigServer
   server.requestTimeout = config.limits.requestTimeoutMs + 5_000;
   server.keepAliveTimeout = 5_000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   const addr = server.address() as AddressInfo;
   const hostForUrl = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = config.publicUrl?.replace(/\/$/, '') ?? `http://${hostForUrl}:${addr.port}`;
   log.info('listening', {
     url,
+    log_origin: tlog.origin,
     store: store.kind,
     database: config.databaseUrl ? redactUrl(config.databaseUrl) : config.sqliteFile,
   });

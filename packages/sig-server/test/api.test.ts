@@ -4,9 +4,19 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { exportBundle, getSuite, parseBundle, validateChain } from '@kez/core';
+import {
+  canonicalize,
+  exportBundle,
+  fromHex,
+  getSuite,
+  parseBundle,
+  toHex,
+  validateChain,
+} from '@kez/core';
+import { createHash } from 'node:crypto';
 import { createApp, resolveConfig } from '@kez/sig-server';
 import type { SigServerConfigInput } from '@kez/sig-server';
+import { verifyConsistency, verifyInclusion } from '../src/tlog/merkle.js';
 import type { Backend } from './helpers/backends.js';
 import { BACKENDS, openBackend, stopPostgres } from './helpers/backends.js';
 import { ChainWriter, jsonl, newSigner, nowSec, revokeFields } from './helpers/chains.js';
@@ -385,6 +395,79 @@ for (const kind of BACKENDS) {
       assert.equal((await hit('a')).status, 429);
     });
 
+    test('transparency log: a signed checkpoint, inclusion of every appended event, consistency as it grows', async () => {
+      const before = (await (await f('/v1/log')).json()) as LogHead;
+      const w = new ChainWriter();
+      await w.addClaim();
+      await w.extend(4);
+      const r = await postEvents(f, w.chain, jsonl(w.events), 'application/jsonl');
+      const leaves = r.json.leaves as number[];
+      assert.equal(leaves.length, 5);
+      const mid = (await (await f('/v1/log')).json()) as LogHead;
+      assert.ok(mid.size >= before.size + 5);
+      assert.equal(await (await f('/v1/log/checkpoint')).text(), mid.checkpoint);
+      const pk = await checkNote(mid);
+      assert.equal(mid.key, 'ed25519:' + toHex(pk));
+      for (const [i, leaf] of leaves.entries()) {
+        const p = (await (
+          await f(`/v1/log/proof/inclusion?leaf=${leaf}&size=${mid.size}`)
+        ).json()) as {
+          proof: string[];
+        };
+        const lh = hashLeaf(new TextEncoder().encode(canonicalize(w.events[i])));
+        assert.ok(
+          verifyInclusion(leaf, mid.size, lh, p.proof.map(unhex), unhex(mid.root)),
+          `leaf ${leaf}`,
+        );
+        assert.ok(
+          !verifyInclusion(
+            leaf,
+            mid.size,
+            hashLeaf(Uint8Array.of(1)),
+            p.proof.map(unhex),
+            unhex(mid.root),
+          ),
+        );
+        const l = (await (await f(`/v1/log/leaves/${leaf}`)).json()) as {
+          chain: string;
+          seq: number;
+          event: unknown;
+        };
+        assert.deepEqual([l.chain, l.seq], [w.chain, i + 1]);
+        assert.equal(canonicalize(l.event), canonicalize(w.events[i]));
+      }
+      // JSON pages carry each event's leaf.
+      const page = (await (
+        await f(keyPath(w.chain), { headers: { accept: 'application/json' } })
+      ).json()) as {
+        leaves: number[];
+      };
+      assert.deepEqual(page.leaves, leaves);
+      await postOne(f, w.chain, await w.next());
+      const after = (await (await f('/v1/log')).json()) as LogHead;
+      await checkNote(after);
+      for (const from of [before.size, mid.size]) {
+        const c = (await (
+          await f(`/v1/log/proof/consistency?from=${from}&to=${after.size}`)
+        ).json()) as {
+          proof: string[];
+        };
+        const old = from === mid.size ? mid : before;
+        assert.ok(
+          verifyConsistency(
+            from,
+            after.size,
+            c.proof.map(unhex),
+            unhex(old.root),
+            unhex(after.root),
+          ),
+        );
+      }
+      assert.equal((await f(`/v1/log/proof/inclusion?leaf=${after.size}`)).status, 400);
+      assert.equal((await f(`/v1/log/proof/consistency?from=${after.size + 1}`)).status, 400);
+      assert.equal((await f(`/v1/log/leaves/${after.size + 100}`)).status, 404);
+    });
+
     test('healthz, readyz, metrics, openapi', async () => {
       assert.deepEqual(await (await f('/healthz')).json(), { status: 'ok' });
       const ready = (await (await f('/readyz')).json()) as { status: string; store: string };
@@ -432,4 +515,43 @@ async function signAs(w: { signer: { sk: Uint8Array; suite: 'ed25519' | 'nostr' 
   const { sig: _drop, ...rest } = ev as Record<string, unknown>;
   const sig = await getSuite(w.signer.suite).sign(signingDigest('event', rest), w.signer.sk);
   return { ...rest, sig: toHex(sig) };
+}
+
+interface LogHead {
+  origin: string;
+  key: string;
+  size: number;
+  root: string;
+  checkpoint: string;
+}
+
+const unhex = (h: string) => fromHex(h, undefined, 'hash');
+const sha = (...parts: Uint8Array[]) => {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return new Uint8Array(h.digest());
+};
+/** RFC 6962 leaf hash, written out here rather than imported from the server. */
+const hashLeaf = (d: Uint8Array) => sha(Uint8Array.of(0), d);
+
+/** Check a head's signed note (C2SP signed-note, Ed25519) and return the log's public key. */
+async function checkNote(h: LogHead): Promise<Uint8Array> {
+  const [body, sigs] = h.checkpoint.split('\n\n') as [string, string];
+  assert.equal(
+    body + '\n',
+    `${h.origin}\n${h.size}\n${Buffer.from(unhex(h.root)).toString('base64')}\n`,
+  );
+  const m = /^\u2014 (\S+) (\S+)\n$/.exec(sigs);
+  assert.ok(m, sigs);
+  assert.equal(m[1], h.origin);
+  const blob = Buffer.from(m[2]!, 'base64');
+  const pk = fromHex(h.key.slice('ed25519:'.length), 32, 'key');
+  const id = sha(new TextEncoder().encode(h.origin + '\n'), Uint8Array.of(1), pk).subarray(0, 4);
+  assert.deepEqual(new Uint8Array(blob.subarray(0, 4)), id);
+  const sig = new Uint8Array(blob.subarray(4));
+  const signed = new TextEncoder().encode(body + '\n');
+  assert.ok(await getSuite('ed25519').verify(sig, signed, pk), 'checkpoint signature');
+  signed[0]! ^= 1;
+  assert.ok(!(await getSuite('ed25519').verify(sig, signed, pk)));
+  return pk;
 }

@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { eventId, parseBundle, validateChain } from '@kez/core';
 import type { ChainEvent } from '@kez/core';
 import postgres from 'postgres';
-import { postgresUrl, stopPostgres } from './helpers/backends.js';
+import { postgresUrl, stopPostgres, tempDir } from './helpers/backends.js';
 import { ChainWriter, nowSec } from './helpers/chains.js';
 import type { ChildServer } from './helpers/child.js';
 import { spawnServer } from './helpers/child.js';
@@ -22,7 +22,12 @@ let dbUrl = '';
 
 before(async () => {
   dbUrl = (await postgresUrl()).url;
-  const env = { DATABASE_URL: dbUrl, KEZ_SIG_MAX_FORK_EVIDENCE: '1000' };
+  // One log key for both processes (in a temp dir, never ./data): they sign the same tree heads.
+  const env = {
+    DATABASE_URL: dbUrl,
+    KEZ_SIG_MAX_FORK_EVIDENCE: '1000',
+    KEZ_SIG_DATA_DIR: tempDir('cluster'),
+  };
   // Started together: both run the migrations; the advisory lock keeps that safe.
   servers = await Promise.all([spawnServer(env), spawnServer(env)]);
 });
@@ -131,6 +136,12 @@ test('on_conflict=reject: exactly one event per seq wins, every loser gets 409 s
   // The log is dense: leaves 0..size-1, nothing lost to aborted transactions.
   assert.equal(c.leaves, c.logSize);
   assert.equal(c.maxLeaf, c.logSize - 1);
+  // Both processes serve the same signed tree head, byte for byte.
+  const [la, lb] = await Promise.all(
+    servers.map(async (s) => (await fetch(`${s.url}/v1/log/checkpoint`)).text()),
+  );
+  assert.equal(la, lb);
+  assert.match(la!, new RegExp(`\\n${c.logSize}\\n`));
 });
 
 test('default mode: losers are 409 too (fork evidence kept beside, never instead); the primary line stays valid', async (t) => {

@@ -79,6 +79,12 @@ test('kill -9 mid-stream: every acknowledged append survives and the chains vali
       assert.ok(stored.length >= acked[i]!.size);
       assert.deepEqual(stored, JSON.parse(JSON.stringify(w.events.slice(0, stored.length))));
     }
+    // The transparency log is rebuilt from the database: one leaf per stored event.
+    const log = (await (await fetch(`${second.url}/v1/log`)).json()) as { size: number };
+    let stored = 0;
+    for (const w of writers)
+      stored += parseBundle(await (await fetch(`${second.url}${keyPath(w.chain)}`)).text()).length;
+    assert.equal(log.size, stored);
     // The database is healthy: appends go on after the restart.
     const w = writers[0]!;
     const text = await (await fetch(`${second.url}${keyPath(w.chain)}`)).text();

@@ -78,6 +78,8 @@ export function chainRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       head: headJson(head),
       events,
       evidence: rows.filter((r) => !r.primary).map((r) => r.id),
+      // Transparency-log leaf of each event, in the same order (GET /v1/log/proof/inclusion).
+      leaves: rows.map((r) => r.leaf),
       next_after: last < head.seq ? last : null,
     });
   });

@@ -14,6 +14,5 @@ export interface RouteDeps {
   log: Logger;
   /** Milliseconds since the epoch. */
   clock: () => number;
-  /** Present when the transparency log is on. */
-  tlog: TransparencyLog | null;
+  tlog: TransparencyLog;
 }

@@ -48,7 +48,6 @@ export function eventRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
         mode,
       ),
     );
-    if (answer.status === 201 && deps.tlog) deps.tlog.noteGrowth();
     return c.json(answer.body, answer.status);
   });
 }
