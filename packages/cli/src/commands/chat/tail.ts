@@ -127,7 +127,11 @@ export const chatTail = defineCommand<Opts, [string[]]>({
           for await (const line of lines) {
             if (line.trim() === '') continue;
             try {
-              if (await command(line, state, client, follow, watches, deps)) break;
+              if (await command(line, state, client, follow, watches, deps)) {
+                // Stop reading: an open stdin must not keep the process alive after /quit.
+                lines.close();
+                break;
+              }
               if (!line.startsWith('/')) sent++;
             } catch (e) {
               deps.io.stderr.write(`${c.yellow('warning:')} ${(e as Error).message}\n`);
