@@ -18,6 +18,7 @@
  */
 import { REASONS, claimId, parseIdentity, parseKeyRef, verdict } from '@kez/core';
 import type { Claim, Identity, Status } from '@kez/core';
+import type { ChannelConfig } from './config.js';
 import { verifyIdentity } from './verify.js';
 import type { VerifyOptions, VerifyResult } from './verify.js';
 
@@ -75,9 +76,26 @@ export interface CacheOptions {
   noCache?: boolean;
 }
 
-/** The store key of one (identity, key filter). */
-export function cacheKey(identity: string, key?: string): string {
-  return `kez-verify-v1\n${identity}\n${key ?? ''}`;
+/**
+ * The store key of one (identity, key filter), scoped to the endpoints the
+ * proof is fetched from: an answer of one API base or resolver says nothing
+ * about another's (a mirror, a test peer).
+ */
+export function cacheKey(identity: string, key: string | undefined, config: ChannelConfig): string {
+  const scope = [
+    config.githubApi,
+    config.githubRaw,
+    config.dnsServers.join(','),
+    config.dohUrl ?? '',
+    config.nostrRelays.join(','),
+    config.plcDirectory,
+    config.bskyAppView,
+    config.bskyPds ?? '',
+    config.atprotoHandleUrl ?? '',
+    config.apScheme,
+    String(config.allowPrivate),
+  ].join('\n');
+  return `kez-verify-v1\n${identity}\n${key ?? ''}\n${scope}`;
 }
 
 /** Read back an entry; anything unexpected is no entry. */
@@ -190,7 +208,7 @@ export async function verifyCached(
   const now = opts.ctx.now();
   if (!cache) return { ...(await verifyIdentity(identity, opts)), cache: 'off', checkedAt: now };
   const key = opts.key === undefined ? null : parseKeyRef(opts.key).text;
-  const k = cacheKey(identity.text, key ?? undefined);
+  const k = cacheKey(identity.text, key ?? undefined, opts.ctx.config);
   const entry = cache.noCache ? undefined : readEntry(await cache.store.get(k), identity.text, key);
 
   const use: CacheUse = cache.noCache ? 'off' : 'miss';

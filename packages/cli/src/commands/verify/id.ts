@@ -3,12 +3,9 @@
  * can publish, check it (SPEC §9.2) and say why when it fails: status, reason,
  * where it was found, what the account binding rests on, timings.
  */
-import { InputError, REASONS, displayKey, parseIdentity, parseKeyRef } from '@kez/core';
-import { verifyIdentity } from '@kez/channels';
-import type { VerifyResult } from '@kez/channels';
-import { createNodeContext } from '@kez/channels/node';
-import { channelConfig, channelOptions } from '../../channel-options.js';
-import type { ChannelFlags } from '../../channel-options.js';
+import { InputError, REASONS, displayKey, parseKeyRef } from '@kez/core';
+import type { CachedVerifyResult, VerifyResult } from '@kez/channels';
+import { channelOptions } from '../../channel-options.js';
 import { defineCommand } from '../../command.js';
 import type { Deps } from '../../deps.js';
 import { exitCodeForStatus } from '../../exit-codes.js';
@@ -16,8 +13,12 @@ import { KeyStore } from '../../key-store.js';
 import { startSpinner } from '../../output.js';
 import type { Colors } from '../../output.js';
 import { Option } from 'commander';
+import { combineParts, parseExpression } from './_assert.js';
+import type { ExpressionResult } from './_assert.js';
+import { noCacheOption, openOnline } from './_online.js';
+import type { OnlineFlags } from './_online.js';
 
-interface Opts extends ChannelFlags {
+interface Opts extends OnlineFlags {
   key?: string;
 }
 
@@ -38,8 +39,8 @@ export function resolveKeyFilter(input: string, deps: Pick<Deps, 'env'>): string
   }
 }
 
-/** The --json document: the result in the field names of SPEC §9.7. */
-export function verifyJson(r: VerifyResult): Record<string, unknown> {
+/** The --json document: the result in the field names of SPEC §9.7 (with the cache use, §9.8). */
+export function verifyJson(r: VerifyResult & Partial<CachedVerifyResult>): Record<string, unknown> {
   return {
     identity: r.identity,
     status: r.status,
@@ -58,13 +59,16 @@ export function verifyJson(r: VerifyResult): Record<string, unknown> {
     candidates: r.candidates,
     timings_ms: r.timings,
     fetched_at: r.fetchedAt,
+    cache: r.cache,
+    checked_at: r.checkedAt,
+    aged: r.aged,
   };
 }
 
 const fmtMs = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`);
 
 /** Human lines for one result. */
-export function verifyHuman(r: VerifyResult, c: Colors): string {
+export function verifyHuman(r: VerifyResult & Partial<CachedVerifyResult>, c: Colors): string {
   const mark =
     r.status === 'valid' ? c.green('✓') : r.status === 'unreachable' ? c.yellow('?') : c.red('✗');
   const status =
@@ -104,26 +108,91 @@ export function verifyHuman(r: VerifyResult, c: Colors): string {
   );
   if (r.candidates.length > 1)
     row('others', `${r.candidates.length - 1} more candidate(s); --json lists them`);
+  cacheRows(r, row, c);
   return lines.join('\n');
 }
+
+/** SPEC §9.8: say when a result was reused, and what an unreachable re-check replaced. */
+function cacheRows(
+  r: Partial<CachedVerifyResult>,
+  row: (k: string, v: string) => void,
+  c: Colors,
+): void {
+  const when = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
+  if (r.cache === 'fresh' && r.checkedAt !== undefined)
+    row(
+      'cache',
+      c.dim(`proof checked at ${when(r.checkedAt)} (reused; --no-cache to fetch it now)`),
+    );
+  if (r.aged)
+    row(
+      'cached',
+      c.dim(
+        `was ${r.aged.status} at ${when(r.aged.checkedAt)}; not reused: it is over an hour old`,
+      ),
+    );
+}
+
+/** Human lines for an assertion expression: each part, then the combined result. */
+function expressionHuman(x: ExpressionResult, c: Colors): string {
+  const ok = x.status === 'valid';
+  const mark = ok ? c.green('✓') : x.status === 'unreachable' ? c.yellow('?') : c.red('✗');
+  const status = ok
+    ? c.green(x.status)
+    : x.status === 'unreachable'
+      ? c.yellow(x.status)
+      : c.red(x.status);
+  const head = `${mark} ${c.bold(x.expression)}  ${status} ${c.dim(`(${x.reason})`)}`;
+  const tail = ok
+    ? `  ${c.dim('key'.padEnd(9))} ${displayKey(parseKeyRef(x.key!))} proves all ${x.parts.length} parts`
+    : `  ${c.dim('why'.padEnd(9))} ${x.detail ?? REASONS[x.reason].text}`;
+  return [...x.parts.map((p) => verifyHuman(p, c)), '', head, tail].join('\n');
+}
+
+/** The --json document of an expression. */
+function expressionJson(x: ExpressionResult): Record<string, unknown> {
+  return {
+    expression: x.expression,
+    status: x.status,
+    reason: x.reason,
+    retry: REASONS[x.reason].retry,
+    detail: x.detail,
+    key: x.key,
+    parts: x.parts.map(verifyJson),
+  };
+}
+
+/** Parts of one expression at most (each is a fetch). */
+const MAX_PARTS = 16;
 
 export const verifyId = defineCommand<Opts, [string]>({
   group: 'verify',
   name: 'id',
   args: ['<identity>'],
-  summary: 'fetch and check the proof of an identity (dns:, github:, nostr:, bluesky:, ap:)',
+  summary:
+    'fetch and check the proof of an identity (dns:, github:, nostr:, bluesky:, ap:), or of a+b for one key',
   description:
     'Find the proof where only the claimed account can publish it, check the\n' +
     'claim, and check that the account which published it is the one claimed.\n' +
     'Reports one status: valid; invalid (with a reason: not_found,\n' +
     'bad_signature, owner_mismatch, …); revoked; expired; unreachable (the proof\n' +
     'could not be fetched — never "valid"); or fork. Requests to private and\n' +
-    'loopback addresses are refused unless --allow-private.',
+    'loopback addresses are refused unless --allow-private.\n' +
+    "The key's sigchain is looked up (--sig-server, --relay for nostr keys, the\n" +
+    'gist or DNS pointer of the identity) and consulted: revoked, rotated and\n' +
+    'device keys are judged by it; without any chain the claim stands alone.\n' +
+    'a+b+… asserts that every identity holds AND that one key (or one sigchain)\n' +
+    'proves them all. Results are cached (valid: 1 h, re-checked up to 24 h;\n' +
+    'unreachable never); --no-cache fetches every proof now.',
   examples: [
     { description: 'check a GitHub account', command: 'kez verify id github:alice' },
     {
       description: 'only accept a proof signed by a given key, as JSON',
       command: 'kez verify id dns:example.com --key npub1… --json',
+    },
+    {
+      description: 'assert that one key holds both accounts',
+      command: 'kez verify id github:alice+dns:alice.example --sig-server https://sig.example',
     },
     {
       description: 'a Mastodon account, resolving DNS through a DoH server',
@@ -137,6 +206,7 @@ export const verifyId = defineCommand<Opts, [string]>({
   ],
   options: () => [
     new Option('--key <key>', 'only accept a claim by this key (key ref, npub or stored key name)'),
+    noCacheOption(),
     ...channelOptions(),
   ],
   jsonFields: [
@@ -157,21 +227,40 @@ export const verifyId = defineCommand<Opts, [string]>({
     'candidates',
     'timings_ms',
     'fetched_at',
+    'cache',
+    'checked_at',
+    'aged',
+    'expression',
+    'parts',
   ],
   async run({ args: [input], opts, deps }) {
     // Everything the user typed is checked before any request.
-    const identity = parseIdentity(input);
+    const parts = parseExpression(input);
+    if (parts.length > MAX_PARTS)
+      throw new InputError(`an expression has at most ${MAX_PARTS} parts, got ${parts.length}`);
     const key = opts.key === undefined ? undefined : resolveKeyFilter(opts.key, deps);
-    const ctx = createNodeContext(channelConfig(opts, deps));
-    ctx.now = () => deps.now();
-    const spinner = startSpinner(deps, `fetching the proof of ${identity.text}…`);
-    let r: VerifyResult;
+    const online = openOnline(opts, deps, { identities: parts });
+    const names = parts.map((p) => p.text).join(', ');
+    const spinner = startSpinner(deps, `fetching the proof of ${names}…`);
+    let results: CachedVerifyResult[];
+    let combined: ExpressionResult | undefined;
     try {
-      r = await verifyIdentity(identity, { ctx, ...(key === undefined ? {} : { key }) });
+      results = await Promise.all(parts.map((p) => online.verify(p, key)));
+      if (parts.length > 1)
+        combined = await combineParts(parts.map((p) => p.text).join('+'), results, online.chains);
     } finally {
       spinner.stop();
-      ctx.net.close();
+      online.close();
     }
+    if (combined) {
+      const x = combined;
+      return {
+        data: expressionJson(x),
+        human: (c) => expressionHuman(x, c),
+        exitCode: exitCodeForStatus(x.status),
+      };
+    }
+    const r = results[0]!;
     return {
       data: verifyJson(r),
       human: (c) => verifyHuman(r, c),
