@@ -335,7 +335,10 @@ describe('bluesky channel against a real PLC + PDS', () => {
         collection: 'dev.kez.proof',
         rkey: 'self',
       });
-      const gone = await kez(['verify', 'id', `bluesky:${ivy.handle}`, ...flags], { home });
+      // A fresh cached `valid` is reused for an hour (SPEC §9.8): re-check now.
+      const gone = await kez(['verify', 'id', `bluesky:${ivy.handle}`, '--no-cache', ...flags], {
+        home,
+      });
       assert.equal(gone.code, 1, gone.stdout);
       assert.match(gone.stdout, /invalid \(not_found\)/);
     } finally {
