@@ -23,6 +23,15 @@ export interface BrokenProof {
   badge: Badge;
 }
 
+/**
+ * A proof that is there but wrong, expired or forked. Revoked ones were
+ * withdrawn by their owner and unreachable ones could not be asked: both stay
+ * visible as badges, neither raises the warning bar.
+ */
+export function isBrokenBadge(b: Badge): boolean {
+  return b.status === 'invalid' || b.status === 'expired' || b.status === 'fork';
+}
+
 export function conversationKey(c: Conversation): string {
   return c.kind === 'room' ? `room:${c.room}` : `dm:${c.with}`;
 }
@@ -89,6 +98,13 @@ export class ChatSession {
     await this.open({ kind: 'room', room });
   }
 
+  /** Open `room`, creating it when nobody has yet. */
+  async enterRoom(room: string): Promise<void> {
+    await this.refreshRooms();
+    if (this.rooms.some((r) => r.id === room)) await this.open({ kind: 'room', room });
+    else await this.createRoom(room);
+  }
+
   /** Open a conversation: join a room when needed, load its history, follow it live. */
   async open(c: Conversation): Promise<void> {
     const key = conversationKey(c);
@@ -144,7 +160,7 @@ export class ChatSession {
     const out: BrokenProof[] = [];
     for (const user of users)
       for (const badge of this.#badges.peek(user) ?? [])
-        if (badge.status !== 'valid') out.push({ user, badge });
+        if (isBrokenBadge(badge)) out.push({ user, badge });
     return out;
   }
 

@@ -65,7 +65,8 @@ async function readSecretText(
   if (s.startsWith('nsec1')) return { suite: 'nostr', secret: nsecDecode(s) };
   if (s.startsWith('ncryptsec1'))
     return { suite: 'nostr', secret: await decryptSecret(ncryptsecDecode(s), passphrase) };
-  if (/^[0-9a-fA-F]{64}$/.test(s)) return { suite, secret: fromHex(s.toLowerCase(), 32, 'secret key') };
+  if (/^[0-9a-fA-F]{64}$/.test(s))
+    return { suite, secret: fromHex(s.toLowerCase(), 32, 'secret key') };
   throw new InputError('paste an nsec, an ncryptsec or 64 hex characters of a secret key');
 }
 
@@ -100,7 +101,12 @@ export class Keyring {
    * (nsec and ncryptsec are nostr). An ncryptsec is opened with `passphrase`,
    * which then also protects the stored copy.
    */
-  async import(text: string, suite: SuiteName, name: string, passphrase: string): Promise<StoredKey> {
+  async import(
+    text: string,
+    suite: SuiteName,
+    name: string,
+    passphrase: string,
+  ): Promise<StoredKey> {
     const read = await readSecretText(text, suite, passphrase);
     return this.#store(read.suite, read.secret, name, passphrase);
   }

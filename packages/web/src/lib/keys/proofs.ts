@@ -73,7 +73,8 @@ export async function proofTexts(claim: Claim, now: number): Promise<ProofText[]
       out.push({
         id: 'nostr',
         title: 'nostr event content (kind 30078, d = kez-claim)',
-        where: 'Publish a kind 30078 event with the tag ["d","kez-claim"] and this content, signed by the npub.',
+        where:
+          'Publish a kind 30078 event with the tag ["d","kez-claim"] and this content, signed by the npub.',
         text: compact,
       });
       break;
