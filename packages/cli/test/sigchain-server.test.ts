@@ -56,10 +56,17 @@ describe('kez sigchain publish|pull', () => {
   test('publish sends the chain; again it is up to date; the server bundle equals the local file', async () => {
     const r = await run(['sigchain', 'publish', '--server', server.url, '--json']);
     assert.equal(r.code, 0, r.stderr);
-    const out = json(r) as { servers: { status: string; sent: number; head: { seq: number } }[] };
+    const out = json(r) as {
+      servers: {
+        status: string;
+        sent: number;
+        head: { seq: number };
+        log: { status: string; included: number };
+      }[];
+    };
     assert.deepEqual(
-      out.servers.map((s) => [s.status, s.sent, s.head.seq]),
-      [['published', 3, 3]],
+      out.servers.map((s) => [s.status, s.sent, s.head.seq, s.log.status, s.log.included]),
+      [['published', 3, 3, 'verified', 3]],
     );
     const again = json(
       await run(['sigchain', 'publish', '--server', server.url, '--json']),
@@ -81,6 +88,8 @@ describe('kez sigchain publish|pull', () => {
     assert.equal(out.chain, chainId);
     assert.equal(out.new_events, 3);
     assert.deepEqual(out.end, { kind: 'complete' });
+    const log = (out.servers as { log: { status: string; included: number } }[])[0]!.log;
+    assert.deepEqual([log.status, log.included], ['verified', 3]);
     const again = json(
       await run(['sigchain', 'pull', chainId, '--server', server.url, '--json'], bob.home),
     );
@@ -137,4 +146,67 @@ describe('kez sigchain publish|pull', () => {
     const missing = await run(['sigchain', 'publish']);
     assert.equal(missing.code, 2);
   });
+
+  test('a server that rewrites its log history, or changes its log key, is caught (exit 1)', async () => {
+    const port = server.port;
+    const keyFile = join(dataDir, 'tlog-key.hex');
+    await server.close();
+    // Same URL, same log key, but a different history (a fresh database, other events).
+    const otherDir = mkdtempSync(join(tmpdir(), 'kez-cli-sig-other-'));
+    server = await startSigServer({
+      env: {},
+      config: {
+        port,
+        dataDir: otherDir,
+        tlogKeyFile: keyFile,
+        logLevel: 'silent',
+        rateLimit: null,
+      },
+    });
+    await fillLog(server.url, 30);
+    const r = await run(['sigchain', 'publish', '--server', server.url, '--json']);
+    assert.equal(r.code, 1, r.stderr);
+    const log = (json(r) as { servers: { log: { status: string; message: string } }[] }).servers[0]!
+      .log;
+    assert.equal(log.status, 'failed');
+    assert.match(log.message, /rewrote its history/);
+    // Same URL, another log key.
+    await server.close();
+    rmSync(otherDir, { recursive: true, force: true });
+    server = await startSigServer({
+      env: {},
+      config: { port, dataDir: otherDir, logLevel: 'silent', rateLimit: null },
+    });
+    const k = await run(['sigchain', 'pull', chainId, '--server', server.url, '--json']);
+    assert.equal(k.code, 1, k.stderr);
+    const other = await run(['sigchain', 'publish', '--server', server.url, '--json']);
+    const log2 = (json(other) as { servers: { log: { status: string; error: string } }[] })
+      .servers[0]!.log;
+    assert.deepEqual([log2.status, log2.error], ['failed', 'key_mismatch']);
+    assert.equal(other.code, 1);
+    after(() => rmSync(otherDir, { recursive: true, force: true }));
+  });
 });
+
+/** n events of a fresh chain, straight to a server. */
+async function fillLog(url: string, n: number): Promise<void> {
+  const { getSuite } = await import('@kez/core');
+  const sk = getSuite('ed25519').generateSecretKey();
+  const events: ChainEvent[] = [];
+  for (let i = 0; i < n; i++)
+    events.push(
+      await createEvent(
+        events.at(-1) ?? null,
+        { op: 'revoke', target: toHex(randomBytes(32)) },
+        sk,
+        'ed25519',
+        NOW,
+      ),
+    );
+  const res = await fetch(`${url}/v1/chains/${encodeURIComponent(events[0]!.chain)}/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/jsonl' },
+    body: events.map((e) => JSON.stringify(e) + '\n').join(''),
+  });
+  assert.equal(res.status, 201);
+}

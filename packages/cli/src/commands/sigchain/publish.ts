@@ -8,6 +8,7 @@ import { Option } from 'commander';
 import { eventId, exportBundle } from '@kez/core';
 import type { ChainEvent } from '@kez/core';
 import { defineCommand } from '../../command.js';
+import type { Deps } from '../../deps.js';
 import { EXIT } from '../../exit-codes.js';
 import type { ExitCode } from '../../exit-codes.js';
 import { keyNameOption } from '../../options.js';
@@ -24,6 +25,8 @@ import {
   serversFrom,
 } from './_server.js';
 import type { ServerClient, ServerFlags } from './_server.js';
+import { checkLog } from './_tlog.js';
+import type { LogCheck } from './_tlog.js';
 
 /** The sig-server's default limit of events per request. */
 const BATCH = 100;
@@ -37,6 +40,8 @@ export interface ServerOutcome {
   sent: number;
   /** The server's head after the run (seq and id), when known. */
   head: { seq: number; id: string } | null;
+  /** The server's transparency log: the events it took proven in a signed, consistent head. */
+  log?: LogCheck;
   error?: string;
   message?: string;
 }
@@ -47,6 +52,7 @@ async function publishTo(
   chain: string,
   line: ChainEvent[],
   ids: string[],
+  deps: Deps,
 ): Promise<ServerOutcome> {
   const base = chainUrl(server, chain);
   const out: ServerOutcome = { server, status: 'up_to_date', sent: 0, head: null };
@@ -83,6 +89,8 @@ async function publishTo(
     const e = serverError(res.status, res.body);
     return fail('failed', e.error, e.message);
   }
+  const taken: { leaf: number; event: ChainEvent }[] = [];
+  const byId = new Map(ids.map((id, i) => [id, line[i]!]));
   for (let i = from; i < line.length; i += BATCH) {
     const batch = line.slice(i, i + BATCH);
     let r;
@@ -98,8 +106,14 @@ async function publishTo(
     if (r.status === 200 || r.status === 201) {
       const body = jsonBody(`${base}/events`, r) as {
         appended: string[];
+        leaves?: number[];
         head: { seq: number; id: string };
       };
+      body.appended.forEach((id, k) => {
+        const leaf = body.leaves?.[k];
+        const event = byId.get(id);
+        if (leaf !== undefined && event) taken.push({ leaf, event });
+      });
       out.sent += body.appended.length;
       out.head = { seq: body.head.seq, id: body.head.id };
       out.status = 'published';
@@ -108,6 +122,7 @@ async function publishTo(
     const e = serverError(r.status, r.body);
     return fail(r.status === 409 ? 'conflict' : 'failed', e.error, e.message);
   }
+  out.log = await checkLog(client.fetch, deps, server, taken);
   return out;
 }
 
@@ -144,7 +159,8 @@ export const sigchainPublish = defineCommand<ViewOpts & ServerFlags>({
     const spinner = startSpinner(deps, `publishing ${local.chain}…`);
     const outcomes: ServerOutcome[] = [];
     try {
-      for (const s of servers) outcomes.push(await publishTo(client, s, local.chain, line, ids));
+      for (const s of servers)
+        outcomes.push(await publishTo(client, s, local.chain, line, ids, deps));
     } finally {
       spinner.stop();
       client.close();
@@ -153,18 +169,24 @@ export const sigchainPublish = defineCommand<ViewOpts & ServerFlags>({
       ? EXIT.UNREACHABLE
       : outcomes.some((o) => o.status === 'conflict')
         ? EXIT.VERIFY_FAILED
-        : EXIT.OK;
+        : outcomes.some((o) => o.log?.status === 'failed')
+          ? EXIT.VERIFY_FAILED
+          : EXIT.OK;
     return {
       data: { chain: local.chain, events: line.length, servers: outcomes },
       human: (c) =>
         outcomes
           .map((o) => {
             const head = o.head ? ` (head seq ${o.head.seq})` : '';
+            const log =
+              o.log?.status === 'failed'
+                ? `\n  ${c.red('transparency log check failed')}: ${o.log.message} (${o.log.error})`
+                : '';
             switch (o.status) {
               case 'published':
-                return `${c.green('published')} ${o.sent} events to ${o.server}${head}`;
+                return `${c.green('published')} ${o.sent} events to ${o.server}${head}${log}`;
               case 'up_to_date':
-                return `${o.server} is up to date${head}`;
+                return `${o.server} is up to date${head}${log}`;
               case 'server_ahead':
                 return `${c.yellow('ahead')} ${o.server}: ${o.message}`;
               default:

@@ -4,7 +4,7 @@
  * reveal more). Everything fetched is checked with core's validateChain;
  * nothing from a server is trusted.
  */
-import { InputError, parseBundle, parseKeyRef, validateChain } from '@kez/core';
+import { InputError, parseKeyRef, validateChain } from '@kez/core';
 import type { Json } from '@kez/core';
 import { defineCommand } from '../../command.js';
 import { EXIT } from '../../exit-codes.js';
@@ -14,21 +14,68 @@ import { startSpinner } from '../../output.js';
 import { openChain, saveChain } from './_local.js';
 import { exitForEnd } from './_view.js';
 import {
-  MAX_SERVER_BUNDLE,
   chainUrl,
+  jsonBody,
   serverClient,
   serverError,
   serverOptions,
   serversFrom,
 } from './_server.js';
-import type { ServerFlags } from './_server.js';
+import type { ServerClient, ServerFlags } from './_server.js';
+import { checkLog } from './_tlog.js';
+import type { LogCheck } from './_tlog.js';
 
 interface PullOutcome {
   server: string;
   status: 'fetched' | 'none' | 'failed';
   events: number;
+  /** The server's transparency log: every fetched event proven in a signed, consistent head. */
+  log?: LogCheck;
   error?: string;
   message?: string;
+}
+
+/** Most JSON pages read from one server (1,000 seqs each). */
+const MAX_PAGES = 10_000;
+
+type Fetched =
+  | { status: 'fetched'; events: Json[]; leaves: { leaf: number; event: object }[] }
+  | { status: 'none' }
+  | { status: 'failed'; error: string; message: string };
+
+/** The chain as JSON pages (events with their log leaves), page after page. */
+async function fetchChain(client: ServerClient, server: string, key: string): Promise<Fetched> {
+  const events: Json[] = [];
+  const leaves: { leaf: number; event: object }[] = [];
+  let after = 0;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const url = `${chainUrl(server, key)}?after=${after}&limit=1000`;
+    const res = await client.fetch(url, { headers: { accept: 'application/json' } });
+    if (res.status === 404 && page === 0) return { status: 'none' };
+    if (res.status !== 200) return { status: 'failed', ...serverError(res.status, res.body) };
+    const body = jsonBody(url, res) as { events?: unknown; leaves?: unknown; next_after?: unknown };
+    const evs = body.events;
+    const lvs = body.leaves;
+    if (!Array.isArray(evs) || !Array.isArray(lvs) || evs.length !== lvs.length)
+      return { status: 'failed', error: 'bad_response', message: `${url}: not a chain page` };
+    for (let i = 0; i < evs.length; i++) {
+      const e = evs[i] as Json;
+      if (typeof e !== 'object' || e === null || Array.isArray(e) || !Number.isSafeInteger(lvs[i]))
+        return { status: 'failed', error: 'bad_response', message: `${url}: not a chain page` };
+      events.push(e);
+      leaves.push({ leaf: lvs[i] as number, event: e });
+    }
+    const next = body.next_after;
+    if (next === null) return { status: 'fetched', events, leaves };
+    if (typeof next !== 'number' || !(next > after))
+      return {
+        status: 'failed',
+        error: 'bad_response',
+        message: `${url}: next_after does not advance`,
+      };
+    after = next;
+  }
+  return { status: 'failed', error: 'too_large', message: `more than ${MAX_PAGES} pages` };
 }
 
 export const sigchainPull = defineCommand<ServerFlags & { key: string }, [string | undefined]>({
@@ -64,28 +111,23 @@ export const sigchainPull = defineCommand<ServerFlags & { key: string }, [string
     const fetched: Json[] = [];
     try {
       for (const server of servers) {
-        const url = chainUrl(server, key);
         try {
-          const res = await client.fetch(url, { headers: { accept: 'application/jsonl' } });
-          if (res.status === 404) outcomes.push({ server, status: 'none', events: 0 });
-          else if (res.status !== 200) {
+          const got = await fetchChain(client, server, key);
+          if (got.status === 'fetched') {
+            fetched.push(...got.events);
+            const log = await checkLog(client.fetch, deps, server, got.leaves);
+            outcomes.push({ server, status: 'fetched', events: got.events.length, log });
+          } else if (got.status === 'none') outcomes.push({ server, status: 'none', events: 0 });
+          else
             outcomes.push({
               server,
               status: 'failed',
               events: 0,
-              ...serverError(res.status, res.body),
+              error: got.error,
+              message: got.message,
             });
-          } else {
-            const events = parseBundle(res.body, { maxBytes: MAX_SERVER_BUNDLE });
-            fetched.push(...events);
-            outcomes.push({ server, status: 'fetched', events: events.length });
-          }
         } catch (e) {
-          // A bundle that is not one (SPEC §8.9: bad_response when fetched) or a network failure.
-          const code =
-            e instanceof InputError
-              ? 'bad_response'
-              : ((e as { code?: string }).code ?? 'network_error');
+          const code = (e as { code?: string }).code ?? 'network_error';
           outcomes.push({
             server,
             status: 'failed',
@@ -141,10 +183,22 @@ export const sigchainPull = defineCommand<ServerFlags & { key: string }, [string
       human: () =>
         `pulled ${data.new_events} new events of ${chain} (${data.events} in all, ${end})` +
         outcomes
-          .filter((o) => o.status === 'failed')
-          .map((o) => `\n${o.server}: ${o.message} (${o.error})`)
+          .map((o) =>
+            o.status === 'failed'
+              ? `\n${o.server}: ${o.message} (${o.error})`
+              : o.log?.status === 'failed'
+                ? `\n${o.server}: transparency log check failed: ${o.log.message} (${o.log.error})`
+                : o.log?.status === 'verified'
+                  ? `\n${o.server}: ${o.log.included} events proven in its log (${o.log.size} leaves)`
+                  : '',
+          )
           .join(''),
-      exitCode: exitForEnd(merged),
+      exitCode:
+        exitForEnd(merged) !== EXIT.OK
+          ? exitForEnd(merged)
+          : outcomes.some((o) => o.log?.status === 'failed')
+            ? EXIT.VERIFY_FAILED
+            : EXIT.OK,
     };
   },
 });
