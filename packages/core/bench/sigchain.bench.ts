@@ -29,7 +29,7 @@ const ROUNDS = 2;
 
 type Triple = [sig: Uint8Array, digest: Uint8Array, key: CryptoKey];
 
-function chain(kind: 'single' | 'add'): ChainEvent[] {
+function loadChain(kind: 'single' | 'add'): ChainEvent[] {
   const file = join(tmpdir(), `kez-bench-sigchain-v2-${kind}-${EVENTS}.json`);
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as ChainEvent[];
   const t = performance.now();
@@ -112,16 +112,17 @@ export interface BenchRow {
 export async function run(): Promise<{ name: string; rows: BenchRow[] }> {
   const rows: BenchRow[] = [];
   for (const kind of ['single', 'add'] as const) {
-    const events = chain(kind);
+    const events = loadChain(kind);
     const ts = await triples(events);
     const now = events[events.length - 1]!.created_at + 60;
+    const chain = events[0]!.chain;
     const raw: [number, number][] = [];
     const val: [number, number][] = [];
     for (let r = 0; r < ROUNDS; r++) {
       raw.push(await measure(() => rawVerifyAll(ts)));
       val.push(
         await measure(async () => {
-          const s = await validateChain(events, { now, concurrency: CONCURRENCY });
+          const s = await validateChain(events, { now, chain, concurrency: CONCURRENCY });
           if (s.end.kind !== 'complete' || s.head?.seq !== events.length)
             throw new Error(`validate: chain ended ${s.end.kind} at ${s.head?.seq}`);
         }),
