@@ -42,6 +42,7 @@ import { sigchainRevoke } from './sigchain/revoke.js';
 import { sigchainRotate } from './sigchain/rotate.js';
 import { sigchainShow } from './sigchain/show.js';
 import { verifyId } from './verify/id.js';
+import { verifyKey } from './verify/key.js';
 
 /** Command groups (`kez <group> <verb>`) and their one-line summaries, in help order. */
 export const GROUPS: Readonly<Record<string, string>> = {
@@ -61,6 +62,7 @@ export const COMMANDS: readonly CommandModule[] = [
   claimCreate,
   claimVerify,
   verifyId,
+  verifyKey,
   publish,
   sigchainAdd,
   sigchainRevoke,
