@@ -49,8 +49,17 @@ function relayedTargets(hops: readonly Hop[]): string {
 /**
  * @example describeTrust({ kind: 'transport', detail: 'TLS to api.github.com' }, hops).level // 'relay-honesty'
  */
-export function describeTrust(binding: Binding | undefined, hops: readonly Hop[]): Trust {
+export function describeTrust(given: Binding | undefined, hops: readonly Hop[]): Trust {
   const relayed = hops.some((h) => h.via === 'relay');
+  // A TXT answer the relay looked up rests on the relay's resolver, whatever the channel's config says.
+  const txt = hops.filter((h) => h.kind === 'txt' && h.via === 'relay').map((h) => h.target);
+  const binding: Binding | undefined =
+    given?.kind === 'transport' && txt.length
+      ? {
+          kind: 'transport',
+          detail: `the DNS answer for ${txt.join(', ')}, looked up by the fetch relay; not DNSSEC-validated`,
+        }
+      : given;
   const through = relayed ? ` through the fetch relay (${relayedTargets(hops)})` : '';
   if (!binding)
     return {

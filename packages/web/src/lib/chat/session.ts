@@ -183,6 +183,9 @@ export class ChatSession {
     const list = this.#items.get(key) ?? [];
     list.push(it);
     this.#items.set(key, list);
+    // Someone joined or left: the room list's member counts changed.
+    if (!quiet && it.kind === 'notice' && it.notice.op !== 'topic')
+      void this.refreshRooms().catch(() => undefined);
     if (!quiet) this.#onChange();
   }
 
