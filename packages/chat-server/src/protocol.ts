@@ -4,10 +4,14 @@
  * and sigchain lookups. No Node built-ins and no NATS transport, so a page
  * (@kez/web, over `wsconnect`) speaks exactly the protocol the server and
  * the CLI speak, from the same code.
+ *
+ * Keep every module re-exported here free of `node:` imports and Node
+ * globals (Buffer, process): @kez/web's build (vite) and its e2e test fail
+ * otherwise.
  */
 export { signLogin } from './login.js';
 export type { LoginFields } from './login.js';
-export { createSigner, generateSigner } from './signer.js';
+// Type only: signer.ts signs ed25519 with node:crypto; pages bring their own SyncSigner.
 export type { SyncSigner } from './signer.js';
 export {
   signChatEvent,

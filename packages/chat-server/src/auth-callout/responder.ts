@@ -21,6 +21,7 @@ import type { KeyPair } from '@nats-io/nkeys';
 import type { ChainSource } from '../chain/chain-source.js';
 import type { Logger } from '../logger.js';
 import { decodeVerified } from '../nats/issuer.js';
+import { readLogin } from '../login.js';
 import type { XkeyBox } from '../nats/xkey.js';
 import { AUTH_CALLOUT_SUBJECT, CALLOUT_QUEUE } from '../subjects.js';
 import { DEFAULT_POLICY, chainKeyOf, checkLogin, grantLogin, judgeLoginKey } from './decide.js';
@@ -65,6 +66,15 @@ export interface Responder {
 
 const te = new TextEncoder();
 const td = new TextDecoder();
+
+function guessUserId(token: unknown, sig: unknown): string | null {
+  try {
+    const login = readLogin(token, sig);
+    return login.primary ?? login.key;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * @example const r = startResponder({ nc, issuer, xkey, userAccount: 'APP', chains, roomsOf, log });
@@ -155,9 +165,15 @@ export function startResponder(opts: ResponderOptions): Responder {
   async function decide(req: AuthorizationRequest): Promise<Decision> {
     const now = Math.floor(nowMs() / 1000);
     const nonce = req.client_info.nonce;
+    const { auth_token: token, sig } = req.connect_opts;
+    // Read the rooms of the likely user id while the signature is checked: the
+    // chain id is usually the key itself (or the named primary). A cheap KV
+    // read, used only if the decision lands on that id.
+    const guess = guessUserId(token, sig);
+    const early = guess ? opts.roomsOf(guess).catch(() => null) : null;
     const checked = await checkLogin({
-      token: req.connect_opts.auth_token,
-      sig: req.connect_opts.sig,
+      token,
+      sig,
       challenge: { nonce, seenBefore: nonce !== undefined && guard.check(nonce, now) },
       now,
       policy,
@@ -166,7 +182,8 @@ export function startResponder(opts: ResponderOptions): Responder {
     const chain = await opts.chains.lookup(chainKeyOf(checked.login));
     const judged = judgeLoginKey(checked.login, chain, now);
     if (!judged.allow) return judged;
-    const rooms = await opts.roomsOf(judged.userId);
+    const rooms =
+      (judged.userId === guess ? await early : null) ?? (await opts.roomsOf(judged.userId));
     return grantLogin(judged.userId, checked.login.key, rooms, now, policy);
   }
 

@@ -14,7 +14,8 @@ import { connect } from '@nats-io/transport-node';
 import type { ApiReplies, ApiRequests, RoomSummary } from '../api.js';
 import type { ChainSource } from '../chain/chain-source.js';
 import { signLogin } from '../login.js';
-import { encodeChatEvent, eventIdOf, signChatEvent } from '../messages.js';
+import { encodeChatEvent, signChatEvent } from '../messages.js';
+import { sha256Hex } from '../node-crypto.js';
 import type { ChatEvent, EventBody, Place } from '../messages.js';
 import type { RoomRecord } from '../rooms/store.js';
 import type { SyncSigner } from '../signer.js';
@@ -198,12 +199,13 @@ export class ChatClient {
     body: EventBody,
   ): Promise<{ id: string; seq: number; event: ChatEvent }> {
     const event = signChatEvent(this.#signer, this.userId, place, body, this.#now());
-    const id = eventIdOf(event);
+    const text = encodeChatEvent(event);
+    const id = sha256Hex(text); // = eventIdOf(event): the text is the event's JCS
     const subject =
       'room' in place
         ? roomEventSubject(place.room, userToken(this.userId))
         : dmSubject(userToken(place.to), userToken(this.userId));
-    const ack = await this.#js.publish(subject, te.encode(encodeChatEvent(event)), {
+    const ack = await this.#js.publish(subject, te.encode(text), {
       msgID: id,
       timeout: this.#timeout,
     });

@@ -1,0 +1,345 @@
+/**
+ * kez-chat against raw NATS, in one run on one nats-server:
+ *   1. publish→deliver latency at 1,000 msg/s: signed, checked kez-chat events
+ *      vs plain NATS pub/sub (target: p50 ≤ 1.5×)
+ *   2. log-in time through auth_callout vs a user/password connect (target ≤ 4×)
+ *   3. signed messages per second (sign, verify, and end to end)
+ *   4. a burst of 2,000 simultaneous log-ins: when did the last one get in (target ≤ 60 s)
+ * The chat-server runs as its own process (bin.ts), as in production; the
+ * sig-server runs in this process. Interleaved rounds; medians reported.
+ * Run alone: node --import tsx --conditions=kez-source packages/chat-server/bench/chat.bench.ts
+ * Options (env): BENCH_BURST=2000, BENCH_SECONDS=4 (per latency round), BENCH_ROUNDS=3.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { startNatsServer, repoRoot } from '@kez/testkit';
+import { startSigServer } from '@kez/sig-server';
+import { toHex } from '@kez/core';
+import {
+  ChatClient,
+  checkChatEvent,
+  encodeChatEvent,
+  generateChatKeys,
+  generateSigner,
+  keysEnvFile,
+  publicKeys,
+  renderLocalNatsConfig,
+  roomEventSubject,
+  signChatEvent,
+  signLogin,
+  userToken,
+} from '../src/index.js';
+import type { SyncSigner } from '../src/index.js';
+
+const BURST = Number(process.env.BENCH_BURST ?? 2000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const RATE = 1000;
+
+const q = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
+};
+const median = (xs: number[]) => q(xs, 0.5);
+const ms = (x: number) => `${x.toFixed(2)} ms`;
+const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
+
+// ---------------------------------------------------------------- the stack
+const keys = generateChatKeys();
+const nats = await startNatsServer({
+  config: (p) =>
+    renderLocalNatsConfig({
+      keys: publicKeys(keys),
+      port: p.port,
+      httpPort: p.httpPort,
+      storeDir: p.storeDir,
+      plainUsers: [{ user: 'bench', password: 'bench' }],
+      authTimeout: 10,
+    }),
+});
+const sigDir = mkdtempSync(join(tmpdir(), 'kez-chat-bench-sig-'));
+const sig = await startSigServer({
+  env: {},
+  config: { host: '127.0.0.1', port: 0, dataDir: sigDir, logLevel: 'silent', rateLimit: null },
+});
+const envFile = Object.fromEntries(
+  keysEnvFile(keys)
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split('=') as [string, string]),
+);
+const chat = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--conditions=kez-source', join(repoRoot, 'packages/chat-server/src/bin.ts')],
+  {
+    env: {
+      ...process.env,
+      ...envFile,
+      NATS_URL: nats.url,
+      KEZ_SIG_SERVERS: sig.url,
+      KEZ_LOG_LEVEL: 'info',
+      KEZ_CHAT_JWT_TTL: '3600',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  },
+);
+await new Promise<void>((resolve, reject) => {
+  let err = '';
+  chat.stderr.setEncoding('utf8').on('data', (d: string) => {
+    err += d;
+    if (err.includes('"msg":"ready"')) resolve();
+  });
+  chat.on('exit', (code) => reject(new Error(`chat-server exited (${code}): ${err}`)));
+});
+
+async function cleanup() {
+  chat.kill('SIGTERM');
+  await new Promise((r) => chat.once('exit', r));
+  await sig.close();
+  await nats.stop();
+  rmSync(sigDir, { recursive: true, force: true });
+}
+
+console.log(
+  `kez-chat bench — ${cpus().length} cores (${cpus()[0]?.model.trim()}), load ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(
+      ' ',
+    )}, Node ${process.version}, nats-server ${nats.logs().match(/Version:\s+(\S+)/)?.[1] ?? '?'}`,
+);
+
+try {
+  // ------------------------------------------------------ 1. latency at 1,000/s
+  const alice = await ChatClient.connect({ servers: nats.url, signer: generateSigner('ed25519') });
+  const bobKey = generateSigner('ed25519');
+  const bob = await ChatClient.connect({ servers: nats.url, signer: bobKey });
+  await alice.createRoom('bench');
+  await bob.join('bench');
+  const rawPub = await connect({ servers: nats.url, user: 'bench', pass: 'bench' });
+  const nowAbs = () => performance.timeOrigin + performance.now();
+
+  /** One paced round: a receiver in a worker thread, this thread sends at RATE for SECONDS. */
+  async function round(mode: 'kez' | 'raw') {
+    const n = RATE * SECONDS;
+    // A worker does not inherit tsx's loader: register it, then load the receiver.
+    const entry = JSON.stringify(new URL('./_receiver.ts', import.meta.url).href);
+    const worker = new Worker(
+      `import('tsx/esm/api').then((t) => { t.register(); return import(${entry}); });`,
+      {
+        eval: true,
+        execArgv: ['--conditions=kez-source'],
+        workerData: {
+          mode,
+          url: nats.url,
+          n,
+          room: 'bench',
+          suite: bobKey.suite,
+          secretHex: toHex(bobKey.secret),
+        },
+      },
+    );
+    const result = new Promise<{ lat: number[]; lost: number }>((resolve, reject) => {
+      worker.on('message', (m: { ready?: boolean; lat?: number[]; lost?: number }) => {
+        if (m.lat) resolve({ lat: m.lat, lost: m.lost! });
+      });
+      worker.on('error', reject);
+    });
+    await new Promise<void>((r) =>
+      worker.on('message', (m: { ready?: boolean }) => m.ready && r()),
+    );
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      const wait = t0 + (i * 1000) / RATE - performance.now();
+      if (wait > 1) await sleep(wait);
+      // kez-chat: the whole path from the send call — sign, publish into the
+      // JetStream-captured room subject, deliver, check on the other side.
+      if (mode === 'kez') void alice.send({ room: 'bench' }, `bench ${i} ${nowAbs()}`);
+      else rawPub.publish('bench.raw', `${nowAbs()}`);
+    }
+    const r = await result;
+    await worker.terminate();
+    return r;
+  }
+
+  const kezP50: number[] = [];
+  const kezP99: number[] = [];
+  const rawP50: number[] = [];
+  const rawP99: number[] = [];
+  let lost = 0;
+  await round('raw'); // warm-up
+  for (let r = 0; r < ROUNDS; r++) {
+    const raw = await round('raw');
+    const kez = await round('kez');
+    rawP50.push(q(raw.lat, 0.5));
+    rawP99.push(q(raw.lat, 0.99));
+    kezP50.push(q(kez.lat, 0.5));
+    kezP99.push(q(kez.lat, 0.99));
+    lost += raw.lost + kez.lost;
+  }
+  const latRatio = median(kezP50) / median(rawP50);
+  console.log(
+    `\n1. publish→deliver at ${RATE} msg/s, ${SECONDS} s × ${ROUNDS} rounds, receiver in a worker thread (median of rounds)`,
+  );
+  console.log(
+    `   raw NATS pub/sub                       p50 ${ms(median(rawP50))}  p99 ${ms(median(rawP99))}`,
+  );
+  console.log(
+    `   kez-chat (sign → stream → deliver → check) p50 ${ms(median(kezP50))}  p99 ${ms(median(kezP99))}   ` +
+      `ratio p50 ${latRatio.toFixed(2)}× (target ≤ 1.5×) ${latRatio <= 1.5 ? 'MET' : 'MISSED'}; lost ${lost}`,
+  );
+
+  // ------------------------------------------------------ 2. log-in time
+  const sameKey = generateSigner('ed25519');
+  async function calloutConnect(signer: SyncSigner): Promise<number> {
+    const t = performance.now();
+    const nc = await connect({
+      servers: nats.url,
+      authenticator: (nonce?: string) => ({
+        ...signLogin(signer, nonce!, Math.floor(Date.now() / 1000)),
+      }),
+    });
+    const d = performance.now() - t;
+    await nc.close();
+    return d;
+  }
+  async function plainConnect(): Promise<number> {
+    const t = performance.now();
+    const nc = await connect({ servers: nats.url, user: 'bench', pass: 'bench' });
+    const d = performance.now() - t;
+    await nc.close();
+    return d;
+  }
+  const N = 60;
+  const plain: number[] = [];
+  const warm: number[] = [];
+  const cold: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    await plainConnect();
+    await calloutConnect(sameKey);
+  }
+  const fresh = Array.from({ length: N * ROUNDS }, () => generateSigner('ed25519'));
+  for (let r = 0; r < ROUNDS; r++)
+    for (let i = 0; i < N; i++) {
+      plain.push(await plainConnect());
+      warm.push(await calloutConnect(sameKey));
+      cold.push(await calloutConnect(fresh[r * N + i]!));
+    }
+  const loginRatio = median(warm) / median(plain);
+  console.log(`\n2. log-in (connect until ready), ${N * ROUNDS} each, interleaved`);
+  console.log(
+    `   user/password (no callout)        p50 ${ms(median(plain))}  p90 ${ms(q(plain, 0.9))}`,
+  );
+  console.log(
+    `   KEZ key via auth_callout, returning p50 ${ms(median(warm))}  p90 ${ms(q(warm, 0.9))}   ` +
+      `ratio ${loginRatio.toFixed(2)}× (target ≤ 4×) ${loginRatio <= 4 ? 'MET' : 'MISSED'}`,
+  );
+  console.log(
+    `   KEZ key via auth_callout, new key   p50 ${ms(median(cold))}  p90 ${ms(q(cold, 0.9))}   ` +
+      `ratio ${(median(cold) / median(plain)).toFixed(2)}× (a key never seen: sigchain fetch + strict key checks)`,
+  );
+
+  // ------------------------------------------------------ 3. signed messages/s
+  const signers = { ed25519: generateSigner('ed25519'), nostr: generateSigner('nostr') };
+  console.log('\n3. signed messages per second (per CPU-second of this process)');
+  for (const [suite, s] of Object.entries(signers)) {
+    const c0 = process.cpuUsage();
+    const evs = [];
+    const t = performance.now();
+    while (performance.now() - t < 1000)
+      evs.push(
+        signChatEvent(
+          s,
+          s.key,
+          { room: 'bench' },
+          { op: 'message', text: 'hello world' },
+          Date.now(),
+        ),
+      );
+    const signCpu = process.cpuUsage(c0);
+    const subj = roomEventSubject('bench', userToken(s.key));
+    const texts = evs.map(encodeChatEvent);
+    const c1 = process.cpuUsage();
+    let ok = 0;
+    for (const x of texts) if ((await checkChatEvent(subj, x)).ok) ok++;
+    const verCpu = process.cpuUsage(c1);
+    const perSec = (n: number, c: NodeJS.CpuUsage) => Math.round((n * 1e6) / (c.user + c.system));
+    console.log(
+      `   ${suite.padEnd(8)} sign ${perSec(evs.length, signCpu)}/s   check (parse + subject + signature) ${perSec(ok, verCpu)}/s`,
+    );
+  }
+  {
+    // End to end, flat out: alice signs and publishes, bob receives and checks every one.
+    let got = 0;
+    const w = bob.watch({ room: 'bench' }, (it) => {
+      if (it.kind === 'event') got++;
+    });
+    await w.ready;
+    const t = performance.now();
+    const pubs: Promise<unknown>[] = [];
+    let sent = 0;
+    while (performance.now() - t < 3000) {
+      pubs.push(alice.send({ room: 'bench' }, `flat ${sent++}`));
+      if (pubs.length >= 256) await Promise.all(pubs.splice(0));
+    }
+    await Promise.all(pubs);
+    const until = performance.now() + 5000;
+    while (got < sent && performance.now() < until) await sleep(10);
+    const secs = (performance.now() - t) / 1000;
+    console.log(
+      `   end to end (sign → JetStream-acked publish → deliver → check): ${Math.round(got / secs)} msg/s delivered and checked (${got}/${sent})`,
+    );
+    w.stop();
+  }
+  await Promise.all([alice.close(), bob.close(), rawPub.close()]);
+
+  // ------------------------------------------------------ 4. burst of log-ins
+  if (BURST > 0) {
+    const burstSigners = Array.from({ length: BURST }, (_, i) =>
+      generateSigner(i % 2 ? 'nostr' : 'ed25519'),
+    );
+    const conns: NatsConnection[] = [];
+    const inAt: number[] = [];
+    let retries = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      burstSigners.map(async (s) => {
+        // Retry with backoff and jitter when a log-in times out (the documented client behaviour).
+        for (let attempt = 0; ; attempt++) {
+          try {
+            const nc = await connect({
+              servers: nats.url,
+              reconnect: false,
+              timeout: 20_000,
+              authenticator: (nonce?: string) => ({
+                ...signLogin(s, nonce!, Math.floor(Date.now() / 1000)),
+              }),
+            });
+            conns.push(nc);
+            inAt.push(performance.now() - t0);
+            return;
+          } catch (e) {
+            if (performance.now() - t0 > 120_000) throw e;
+            retries++;
+            await sleep(Math.min(5000, 250 * 2 ** attempt) * (0.5 + Math.random()));
+          }
+        }
+      }),
+    );
+    const last = Math.max(...inAt) / 1000;
+    console.log(
+      `\n4. burst: ${BURST} simultaneous log-ins (ed25519 and nostr, all new keys), one chat-server`,
+    );
+    console.log(
+      `   all ${inAt.length} in; the last got in after ${last.toFixed(2)} s (target ≤ 60 s) ${last <= 60 ? 'MET' : 'MISSED'}; ` +
+        `half in by ${(median(inAt) / 1000).toFixed(2)} s; ${retries} retries; ${Math.round(inAt.length / last)} log-ins/s`,
+    );
+    await Promise.all(conns.map((c) => c.close()));
+  }
+} finally {
+  await cleanup();
+}
