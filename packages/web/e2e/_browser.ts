@@ -44,6 +44,9 @@ export async function openPage(browser: Browser, url: string): Promise<PersonPag
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
+  page.on('response', (r) => {
+    if (r.status() >= 500) errors.push(`HTTP ${r.status()} ${r.url()}`);
+  });
   await page.goto(url);
   return { context, page, errors };
 }

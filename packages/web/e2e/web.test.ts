@@ -13,6 +13,11 @@ import { ensureTools } from '@kez/testkit';
 import { launch, openPage, screenshot, seriousViolations, tabWalk } from './_browser.js';
 import type { PersonPage } from './_browser.js';
 import { appDir, buildApp } from './_build.js';
+import {
+  EXPLORER_BUDGET_BYTES,
+  bundleReport,
+  formatBundleReport,
+} from '../src/server/bundle-size.js';
 import { startStack } from './_stack.js';
 import type { Stack } from './_stack.js';
 
@@ -79,6 +84,16 @@ describe('@kez/web in Chromium', { timeout: 240_000 }, () => {
   after(async () => {
     await browser?.close();
     await stack?.stop();
+  });
+
+  test('the explorer’s JavaScript is at most 150 KB gzipped (chat and keys load on demand)', () => {
+    const r = bundleReport(appDir);
+    console.error(formatBundleReport(r).replace(/^/gm, '# '));
+    assert.ok(r.explorerGzip <= EXPLORER_BUDGET_BYTES, `${r.explorerGzip} bytes gzipped`);
+    assert.ok(
+      r.lazy.some((c) => /Chat-/.test(c.file)),
+      'chat is its own chunk',
+    );
   });
 
   test('explorer: a key’s graph — nostr proof valid and signed, dns claim revoked in the sigchain', async () => {

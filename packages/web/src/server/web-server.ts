@@ -20,6 +20,8 @@ export interface WebServerOptions {
   host?: string;
   /** 0 = a free port. */
   port?: number;
+  /** Where a failed request is reported (default: one line on stderr). */
+  onError?: (line: string) => void;
 }
 
 export interface WebServer extends AsyncDisposable {
@@ -81,8 +83,11 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     await sendFile(res, file, req.method === 'HEAD');
   }
 
+  const onError =
+    opts.onError ?? ((line: string) => void process.stderr.write(`kez-web: ${line}\n`));
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch(() => {
+    handle(req, res).catch((e: unknown) => {
+      onError(`${req.method} ${req.url}: ${e instanceof Error ? e.message : String(e)}`);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end('internal error');
     });
