@@ -9,6 +9,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { build, ensureNodeModules, root } from './lib.mjs';
+import { serveWeb } from './start-web.mjs';
 
 const MAIN = join(root, 'packages/cli/dist/main.js');
 /** How to call kez: `kez` once linked, else node + the built entry. */
@@ -20,6 +21,7 @@ const STEPS = [
   ['build every package (tsc -b)', buildAll],
   ['put `kez` on PATH (npm link -w packages/cli)', linkKez],
   ['first example: key → claim → verify', firstExample],
+  ['web app: build it and serve it with the fetch relay (kez-web)', serveWeb],
 ];
 
 for (const [i, [title, step]] of STEPS.entries()) {

@@ -28,9 +28,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 /** The page's config when no file is given: sig-server and chat on their default local ports. */
 export const DEFAULT_PAGE_CONFIG = {
-  sigServers: ['http://127.0.0.1:8787'],
+  sigServers: ['http://127.0.0.1:8420'],
   natsWsUrl: 'ws://127.0.0.1:9222',
-  relay: { url: '/relay', hosts: ['127.0.0.1:8787'], fallback: true, dns: true },
+  relay: { url: '/relay', hosts: ['127.0.0.1:8420'], fallback: true, dns: true },
   channels: {},
 };
 
