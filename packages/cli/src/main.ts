@@ -3,6 +3,7 @@
  * The `kez` executable. All the work — and the one catch that turns errors
  * into `kez: … (<code>)` and an exit code — is in cli.ts.
  */
+import './node-hash.js';
 import { runCli } from './cli.js';
 
 process.exitCode = await runCli(

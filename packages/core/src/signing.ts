@@ -2,7 +2,7 @@
  * The signing input, with domain separation, used for everything KEZ signs
  * (SPEC §4.3): SHA-256( "KEZ-v0.2/" kind "\n" ‖ JCS(object without "sig") ).
  */
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from './hash.js';
 import { concatBytes, utf8 } from './bytes.js';
 import { canonicalize } from './jcs.js';
 

@@ -251,3 +251,23 @@ describe('@kez/core stays free of I/O (BRIEF §2)', () => {
     }
   });
 });
+
+describe('useSha256: a native hash may replace the pure one, never a wrong one', () => {
+  test('node:crypto passes the known answers and gives the same ids and digests', async () => {
+    const { sha256, useSha256, signingDigest, toHex } = await import('@kez/core');
+    const claim = await createClaim({
+      subject: 'dns:example.com',
+      suite: 'ed25519',
+      secretKey: getSuite('ed25519').generateSecretKey(),
+      now: NOW,
+    });
+    const before = toHex(signingDigest('claim', claim));
+    const data = new TextEncoder().encode('x'.repeat(1000));
+    const pure = toHex(sha256(data));
+    useSha256((d) => new Uint8Array(createHash('sha256').update(d).digest()));
+    assert.equal(toHex(sha256(data)), pure);
+    assert.equal(toHex(signingDigest('claim', claim)), before);
+    assert.throws(() => useSha256(() => new Uint8Array(32)), /known-answer/);
+    assert.equal(toHex(sha256(data)), pure);
+  });
+});

@@ -26,6 +26,10 @@ test('SPEC §9.6 reason-code table equals packages/core/src/reasons.ts, row for 
 });
 
 test('SPEC names the domain prefix and every signing kind', () => {
-  for (const k of SIGNING_KINDS)
-    assert.ok(spec.includes(`${DOMAIN_PREFIX}${k}`), `SPEC lacks ${DOMAIN_PREFIX}${k}`);
+  assert.ok(spec.includes(`"${DOMAIN_PREFIX}"`));
+  for (const k of SIGNING_KINDS) {
+    const hex = Buffer.from(`${DOMAIN_PREFIX}${k}\n`).toString('hex');
+    assert.ok(spec.includes(`| \`${k}\` |`), `SPEC §4.3 lacks kind ${k}`);
+    assert.ok(spec.includes(`\`${hex}\``), `SPEC §4.3 lacks the prefix bytes of ${k}`);
+  }
 });

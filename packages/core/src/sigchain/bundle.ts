@@ -3,7 +3,7 @@
  * every line ending in LF. Writers holding the same events produce the same
  * bytes; readers are strict about what is not JSON and lenient about form.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from '../hash.js';
 import { fromUtf8, toHex, utf8 } from '../bytes.js';
 import { InputError, KezError } from '../errors.js';
 import { canonicalize, parseJson } from '../jcs.js';

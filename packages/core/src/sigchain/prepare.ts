@@ -4,7 +4,7 @@
  * event digest, the countersign digest (rotate) and the claim's id and digest
  * (add): removing a top-level member from a JCS object is the JCS without it.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from '../hash.js';
 import { fromHex, toHex, utf8 } from '../bytes.js';
 import { KezError } from '../errors.js';
 import { parseKeyRef } from '../keys.js';

@@ -3,6 +3,8 @@ import { schnorr } from '@noble/curves/secp256k1.js';
 import { randomBytes } from '../bytes.js';
 import type { Suite } from './types.js';
 
+const validKeys = new Map<string, boolean>();
+
 export const nostrSuite: Suite = {
   name: 'nostr',
   generateSecretKey: () => schnorr.utils.randomSecretKey(),
@@ -24,12 +26,20 @@ export const nostrSuite: Suite = {
   },
   isValidPublicKey(pk) {
     if (pk.length !== 32) return false;
-    try {
-      schnorr.utils.lift_x(bytesToBigInt(pk));
-      return true;
-    } catch {
-      return false;
+    // lift_x is a modular square root, as dear as a good part of a verify: cache per key.
+    const id = String.fromCharCode(...pk);
+    let ok = validKeys.get(id);
+    if (ok === undefined) {
+      try {
+        schnorr.utils.lift_x(bytesToBigInt(pk));
+        ok = true;
+      } catch {
+        ok = false;
+      }
+      if (validKeys.size >= 4096) validKeys.clear();
+      validKeys.set(id, ok);
     }
+    return ok;
   },
 };
 
