@@ -104,7 +104,11 @@ const SEVERITY: Record<Status, number> = {
   valid: 0,
 };
 
-/** The graph's overall status: the worst node, and an unfetchable chain counts as unreachable. */
+/**
+ * The graph's overall status: the worst verified identity, and an unfetchable
+ * chain counts as unreachable. A claim the chain revoked (and nobody named)
+ * is history the owner wrote, not a failure of the graph.
+ */
 function overall(
   outcome: ChainOutcome,
   nodes: Node[],
@@ -116,6 +120,7 @@ function overall(
   if (outcome.type === 'failed')
     worst = { status: 'unreachable', reason: outcome.reason, detail: outcome.detail };
   for (const n of nodes) {
+    if (!n.result) continue;
     const s = n.result
       ? {
           status: n.result.status,
