@@ -9,7 +9,7 @@ import {
   formatBundleReport,
 } from '../src/server/bundle-size.js';
 
-const ms = buildApp();
+const ms = await buildApp();
 if (ms) console.log(`vite build: ${(ms / 1000).toFixed(1)} s`);
 const r = bundleReport(appDir);
 console.log(formatBundleReport(r));

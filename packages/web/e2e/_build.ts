@@ -1,9 +1,10 @@
 /**
- * `vite build` of the app before the end-to-end tests, skipped when the last
- * build is newer than every source it reads (the app and the packages it
- * bundles from source), so a re-run does not pay for it twice.
+ * The app's build before the end-to-end tests: `vite build` and, beside it,
+ * `svelte-check` (Vite strips types without checking them; this checks the
+ * components against the packages' types). Skipped when the last build is
+ * newer than every source it reads, so a re-run does not pay for it twice.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -34,16 +35,40 @@ function sourcesTime(): number {
   );
 }
 
-/** Build when stale; returns the build's wall time in ms (0 when skipped). */
-export function buildApp(): number {
-  if (existsSync(stamp) && statSync(stamp).mtimeMs > sourcesTime()) return 0;
-  const pkg = createRequire(join(webDir, 'package.json')).resolve('vite/package.json');
-  const vite = join(dirname(pkg), 'bin', 'vite.js');
-  const t0 = Date.now();
-  const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
-    cwd: webDir,
-    encoding: 'utf8',
+function bin(pkg: string, path: string): string {
+  return join(
+    dirname(createRequire(join(webDir, 'package.json')).resolve(`${pkg}/package.json`)),
+    path,
+  );
+}
+
+function run(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, args, { cwd: webDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (out += d));
+    p.on('error', reject);
+    p.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${args.slice(1).join(' ')} failed:\n${out}`)),
+    );
   });
-  if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+/** Check and build when stale; returns the wall time in ms (0 when skipped). */
+export async function buildApp(): Promise<number> {
+  if (existsSync(stamp) && statSync(stamp).mtimeMs > sourcesTime()) return 0;
+  const t0 = Date.now();
+  await Promise.all([
+    run([bin('vite', 'bin/vite.js'), 'build', '--logLevel', 'warn']),
+    run([
+      bin('svelte-check', 'bin/svelte-check'),
+      '--tsconfig',
+      './tsconfig.svelte.json',
+      '--threshold',
+      'warning',
+      '--fail-on-warnings',
+    ]),
+  ]);
   return Date.now() - t0;
 }

@@ -72,9 +72,10 @@ describe('@kez/web in Chromium', { timeout: 240_000 }, () => {
 
   before(async () => {
     await ensureTools(['chromium', 'nats-server', 'knot']);
-    const ms = buildApp();
-    if (ms) console.error(`# vite build: ${ms} ms`);
-    [stack, browser] = await Promise.all([startStack(appDir), launch()]);
+    // The peers start while the app builds; the web server reads the files only when asked.
+    const [ms, s, b] = await Promise.all([buildApp(), startStack(appDir), launch()]);
+    [stack, browser] = [s, b];
+    if (ms) console.error(`# vite build + svelte-check: ${ms} ms`);
     [alice, bob] = await Promise.all([
       openPage(browser, `${stack.web.url}/#/explore`),
       openPage(browser, `${stack.web.url}/#/explore`),
