@@ -73,9 +73,13 @@ describe('@kez/web in Chromium', { timeout: 240_000 }, () => {
   before(async () => {
     await ensureTools(['chromium', 'nats-server', 'knot']);
     // The peers start while the app builds; the web server reads the files only when asked.
-    const [ms, s, b] = await Promise.all([buildApp(), startStack(appDir), launch()]);
-    [stack, browser] = [s, b];
-    if (ms) console.error(`# vite build + svelte-check: ${ms} ms`);
+    const [built, s, b] = await Promise.allSettled([buildApp(), startStack(appDir), launch()]);
+    // Keep what started so after() stops it even when something else failed.
+    if (s.status === 'fulfilled') stack = s.value;
+    if (b.status === 'fulfilled') browser = b.value;
+    for (const r of [built, s, b]) if (r.status === 'rejected') throw r.reason;
+    if (built.status === 'fulfilled' && built.value)
+      console.error(`# vite build + svelte-check: ${built.value} ms`);
     [alice, bob] = await Promise.all([
       openPage(browser, `${stack.web.url}/#/explore`),
       openPage(browser, `${stack.web.url}/#/explore`),
