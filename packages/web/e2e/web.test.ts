@@ -242,6 +242,24 @@ describe('@kez/web in Chromium', { timeout: 240_000 }, () => {
       assert.ok(focus.includes(want), `Tab never reached ${want}: ${focus.join(' → ')}`);
   });
 
+  test('chat history: after a reload, the key is still in IndexedDB and the room’s past is there', async () => {
+    const b = bob.page;
+    await b.reload();
+    await login(b);
+    await b.click('button[data-room="general"]');
+    const old = b.locator('li.msg[data-text="hello from alice"]');
+    await old.waitFor(WAIT);
+    await old
+      .locator(`[data-badge="${stack.alice.nostrIdentity}"][data-status="valid"]`)
+      .waitFor(WAIT);
+    await b.locator('li.msg[data-text="hi alice, bob here"]').waitFor(WAIT);
+    // History comes oldest first.
+    const texts = await b
+      .locator('li.msg')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-text')));
+    assert.deepEqual(texts, ['hello from alice', 'hi alice, bob here']);
+  });
+
   test('the pages logged no errors', () => {
     // The favicon is a data: URL, so no 404 noise is expected either.
     assert.deepEqual(alice.errors, []);
