@@ -176,7 +176,10 @@ async function latency() {
     const t0 = performance.now();
     for (let i = 0; i < n; i++) {
       const wait = t0 + (i * 1000) / RATE - performance.now();
+      // Always yield: a sender behind schedule that never awaits would keep
+      // nats.js from writing anything to the socket until the loop ends.
       if (wait > 1) await sleep(wait);
+      else await new Promise((r) => setImmediate(r));
       // kez-chat: the whole path from the send call — sign, publish into the
       // JetStream-captured room subject, deliver, check on the other side.
       if (mode === 'kez')
