@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 // `npm start`: bring KEZ up locally, one readable step at a time.
 //
-// Today: install, build, put `kez` on PATH, and run a first example (a throwaway
-// key in a temp KEZ_HOME → a claim for dns:example.com → verify it offline).
-// Later steps (sig-server, NATS, chat-server, web) are added to STEPS below.
+// Install, build, put `kez` on PATH, run a first example (a throwaway key in a
+// temp KEZ_HOME → a claim for dns:example.com → verify it offline), start the
+// kez-chat stack (nats-server, sig-server, chat-server) and the web app, print
+// the URLs, and keep running until Ctrl-C, which stops the chat stack.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { build, ensureNodeModules, root } from './lib.mjs';
 import { serveWeb } from './start-web.mjs';
+import { chatRunning, startChat, stopChat } from './start-chat.mjs';
 
 const MAIN = join(root, 'packages/cli/dist/main.js');
 /** How to call kez: `kez` once linked, else node + the built entry. */
@@ -21,14 +23,29 @@ const STEPS = [
   ['build every package (tsc -b)', buildAll],
   ['put `kez` on PATH (npm link -w packages/cli)', linkKez],
   ['first example: key → claim → verify', firstExample],
+  ['kez-chat: nats-server, sig-server and chat-server', startChat],
   ['web app: build it and serve it with the fetch relay (kez-web)', serveWeb],
 ];
 
-for (const [i, [title, step]] of STEPS.entries()) {
-  console.error(`\n[${i + 1}/${STEPS.length}] ${title}`);
-  step();
+try {
+  for (const [i, [title, step]] of STEPS.entries()) {
+    console.error(`\n[${i + 1}/${STEPS.length}] ${title}`);
+    await step();
+  }
+} catch (e) {
+  console.error(`kez: ${e instanceof Error ? e.message : String(e)}`);
+  await stopChat();
+  process.exit(1);
 }
 console.error('\nDone. Try: kez --help');
+if (chatRunning()) {
+  console.error('The chat stack keeps running; press Ctrl-C to stop it.');
+  await new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await stopChat();
+}
 
 function buildAll() {
   build();
