@@ -29,8 +29,8 @@ import {
 import type { ChainEvent, Claim } from '@kez/core';
 import { startSigServer } from '@kez/sig-server';
 import type { SigServer } from '@kez/sig-server';
-import { startKnot, txtRdata } from '@kez/testkit';
-import type { Knot } from '@kez/testkit';
+import { startKnot, startNostrRelay, txtRdata } from '@kez/testkit';
+import type { Knot, NostrRelay } from '@kez/testkit';
 import { runCli } from '../src/cli.js';
 import type { Io } from '../src/deps.js';
 import { json, kez, tempHome } from './run-kez.js';
@@ -41,6 +41,7 @@ const { home, cleanup } = tempHome();
 const dataDir = mkdtempSync(join(tmpdir(), 'kez-e2e-sig-'));
 let knot: Knot;
 let sig: SigServer;
+let relay: NostrRelay;
 let stoppedSig = '';
 let pointer: ReturnType<typeof createServer>;
 let pointerUrl = '';
@@ -136,8 +137,9 @@ before(async () => {
   for (const key of ['forky', 'forky2'])
     await cli(['sigchain', 'revoke', toHex(randomBytes(32)), '--key', key]);
 
-  [sig, pointer] = await Promise.all([
+  [sig, relay, pointer] = await Promise.all([
     startSigServer({ env: {}, config: { port: 0, dataDir, logLevel: 'silent', rateLimit: null } }),
+    startNostrRelay({ inMemory: true }),
     (async () => {
       const s = createServer((req, res) => {
         res.writeHead(200, { 'content-type': 'application/jsonl' }).end(pointerBody);
@@ -185,6 +187,7 @@ after(async () => {
   await Promise.all([
     knot?.stop(),
     sig?.close(),
+    relay?.stop(),
     new Promise((r) => (pointer ? pointer.close(r) : r(undefined))),
   ]);
   cleanup();
@@ -377,6 +380,45 @@ describe('kez verify key', () => {
       ]),
       [[`dns:loner.${ORIGIN}`, 'valid', 'named']],
     );
+  });
+});
+
+describe('a nostr key: the chain as a kez-sigchain event on relays', () => {
+  test('kez sigchain publish --nostr; verify id finds the chain on the relay: valid, then revoked (exit 1)', async () => {
+    const g = JSON.parse(
+      await cli(['key', 'generate', '--alg', 'nostr', '--name', 'nos', '--json']),
+    ) as { npub: string };
+    const id = `nostr:${g.npub}`;
+    const relayFlags = ['--relay', relay.url, '--allow-private'];
+    const pub = JSON.parse(await cli(['publish', id, '--key', 'nos', '--json', ...relayFlags])) as {
+      claim_id: string;
+    };
+    // The chain starts with another claim of the key; the proof's claim need not be listed.
+    await makeClaim('nos', 'nos');
+    await cli(['sigchain', 'add', claims.nos!.file, '--key', 'nos']);
+    const p = JSON.parse(
+      await cli(['sigchain', 'publish', '--key', 'nos', '--nostr', '--json', ...relayFlags]),
+    ) as { servers: unknown[]; targets: { target: string; ok: boolean }[] };
+    assert.deepEqual(p.servers, []);
+    assert.deepEqual(
+      p.targets.map((t) => [t.target, t.ok]),
+      [[relay.url, true]],
+    );
+    const env = { KEZ_NOW: String(NOW) };
+    const v = await kez(['verify', 'id', id, '--json', ...relayFlags], { home, env });
+    const ok = json(v);
+    assert.equal(v.code, 0, JSON.stringify(ok));
+    assert.deepEqual([ok.status, ok.reason, ok.chain], ['valid', 'ok', 'present']);
+    assert.match(String(ok.chain_source), /^nostr ws:\/\/127\.0\.0\.1:\d+ event [0-9a-f]{64}$/);
+
+    await cli(['sigchain', 'revoke', pub.claim_id, '--key', 'nos']);
+    await cli(['sigchain', 'publish', '--key', 'nos', '--nostr', ...relayFlags]);
+    // @nostr-relay/core answers a repeated filter from a 1 s cache.
+    await new Promise((r) => setTimeout(r, 1100));
+    const r = await kez(['verify', 'id', id, '--json', ...relayFlags], { home, env });
+    const out = json(r);
+    assert.equal(r.code, 1, JSON.stringify(out));
+    assert.deepEqual([out.status, out.reason, out.cache], ['revoked', 'revoked', 'fresh']);
   });
 });
 

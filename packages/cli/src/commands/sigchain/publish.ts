@@ -26,6 +26,8 @@ import {
 } from './_server.js';
 import type { ServerClient, ServerFlags } from './_server.js';
 import { checkLog } from './_tlog.js';
+import { channelTargetOptions, prepareChannels, serversIfAny, wantsChannels } from './_channels.js';
+import type { ChannelTarget, ChannelTargetFlags } from './_channels.js';
 import type { LogCheck } from './_tlog.js';
 
 /** The sig-server's default limit of events per request. */
@@ -126,7 +128,7 @@ async function publishTo(
   return out;
 }
 
-export const sigchainPublish = defineCommand<ViewOpts & ServerFlags>({
+export const sigchainPublish = defineCommand<ViewOpts & ServerFlags & ChannelTargetFlags>({
   group: 'sigchain',
   name: 'publish',
   summary: 'send your sigchain to sig-servers (only the events each one lacks)',
@@ -140,6 +142,10 @@ export const sigchainPublish = defineCommand<ViewOpts & ServerFlags>({
       command: 'kez sigchain publish --server https://sig.example.org',
     },
     {
+      description: 'to nostr relays (signed by your nostr key) and a gist, no sig-server',
+      command: 'kez sigchain publish --nostr --relay wss://relay.example --gist',
+    },
+    {
       description: 'to two servers, machine-readable',
       command: 'kez sigchain publish --server https://a.example --server https://b.example --json',
     },
@@ -148,32 +154,39 @@ export const sigchainPublish = defineCommand<ViewOpts & ServerFlags>({
     keyNameOption('--key'),
     new Option('--chain <keyref>', 'the chain (its genesis key ref)'),
     ...serverOptions(),
+    ...channelTargetOptions(),
   ],
-  jsonFields: ['chain', 'events', 'servers'],
+  jsonFields: ['chain', 'events', 'servers', 'targets'],
   async run({ opts, deps }) {
-    const servers = serversFrom(opts, deps);
+    const servers = wantsChannels(opts)
+      ? serversIfAny(opts, deps, serversFrom)
+      : serversFrom(opts, deps);
     const local = await chainToView(deps, opts);
     const line = primaryLine(local.state);
     const ids = line.map((e) => eventId(e));
+    const channels = await prepareChannels(opts, deps);
     const client = serverClient(opts, deps, servers);
     const spinner = startSpinner(deps, `publishing ${local.chain}…`);
     const outcomes: ServerOutcome[] = [];
+    let targets: ChannelTarget[] = [];
     try {
       for (const s of servers)
         outcomes.push(await publishTo(client, s, local.chain, line, ids, deps));
+      targets = await channels.publish(local.state);
     } finally {
       spinner.stop();
       client.close();
     }
-    const exitCode: ExitCode = outcomes.some((o) => o.status === 'failed')
-      ? EXIT.UNREACHABLE
-      : outcomes.some((o) => o.status === 'conflict')
-        ? EXIT.VERIFY_FAILED
-        : outcomes.some((o) => o.log?.status === 'failed')
+    const exitCode: ExitCode =
+      outcomes.some((o) => o.status === 'failed') || targets.some((t) => !t.ok)
+        ? EXIT.UNREACHABLE
+        : outcomes.some((o) => o.status === 'conflict')
           ? EXIT.VERIFY_FAILED
-          : EXIT.OK;
+          : outcomes.some((o) => o.log?.status === 'failed')
+            ? EXIT.VERIFY_FAILED
+            : EXIT.OK;
     return {
-      data: { chain: local.chain, events: line.length, servers: outcomes },
+      data: { chain: local.chain, events: line.length, servers: outcomes, targets },
       human: (c) =>
         outcomes
           .map((o) => {
@@ -193,6 +206,12 @@ export const sigchainPublish = defineCommand<ViewOpts & ServerFlags>({
                 return `${c.red(o.status)} ${o.server}: ${o.message} (${o.error})`;
             }
           })
+          .concat(
+            targets.map(
+              (t) =>
+                `${t.ok ? c.green('published') : c.red('failed')} to ${t.target}: ${t.message}`,
+            ),
+          )
           .join('\n'),
       exitCode,
     };
