@@ -271,6 +271,7 @@ describe('kez verify id: all statuses against local peers', () => {
     assert.equal(r.code, 3, JSON.stringify(out));
     assert.equal(out.status, 'unreachable');
     assert.equal(out.reason, 'chain_unavailable');
+    assert.equal(out.chain, 'unavailable');
     assert.match(String(out.detail), /could not be fetched: sig-server .*network_error/);
   });
 });
@@ -328,6 +329,7 @@ describe('kez verify key', () => {
       t.stdout,
       /│ {2}└─ from sig-server http:\/\/127\.0\.0\.1:\d+\/v1\/chains\/.* \(4 events\)/,
     );
+    assert.match(t.stdout, /\(4 events\); 3 more without a chain$/m);
     assert.match(t.stdout, /└─ identities \(3\)/);
     assert.match(t.stdout, / {3}├─ ✓ dns:a\.example\.test {2}valid \(ok\)/);
     assert.match(t.stdout, / {3}├─ ✓ dns:b\.example\.test {2}valid \(ok\)/);

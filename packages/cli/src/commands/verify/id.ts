@@ -53,7 +53,8 @@ export function verifyJson(r: VerifyResult & Partial<CachedVerifyResult>): Recor
     claim_id: r.claimId,
     claim: r.claim,
     encoding: r.encoding,
-    chain: r.chain,
+    // A chain that could not be fetched is not "none" (SPEC §8.10).
+    chain: r.reason === 'chain_unavailable' ? 'unavailable' : r.chain,
     chain_source: r.chainSource,
     documents: r.texts,
     candidates: r.candidates,
@@ -98,7 +99,8 @@ export function verifyHuman(r: VerifyResult & Partial<CachedVerifyResult>, c: Co
         : `, expires ${new Date(r.claim.expires_at * 1000).toISOString().slice(0, 10)}`;
     row('claim', `${r.claimId?.slice(0, 16)}… by ${key} (${when}${exp}, ${r.encoding})`);
   }
-  if (r.claim || r.chain === 'present') row('chain', r.chainSource ?? r.chain);
+  if (r.claim || r.chain === 'present')
+    row('chain', r.chainSource ?? (r.reason === 'chain_unavailable' ? 'unavailable' : r.chain));
   const t = r.timings;
   row(
     'timings',
@@ -146,7 +148,7 @@ function expressionHuman(x: ExpressionResult, c: Colors): string {
   const tail = ok
     ? `  ${c.dim('key'.padEnd(9))} ${displayKey(parseKeyRef(x.key!))} proves all ${x.parts.length} parts`
     : `  ${c.dim('why'.padEnd(9))} ${x.detail ?? REASONS[x.reason].text}`;
-  return [...x.parts.map((p) => verifyHuman(p, c)), '', head, tail].join('\n');
+  return [...x.parts.map((p) => verifyHuman(p, c) + '\n'), head, tail].join('\n');
 }
 
 /** The --json document of an expression. */

@@ -213,6 +213,14 @@ function sourceLine(s: SourceReport): string {
   return `${s.kind} ${s.location}: ${s.reason}`;
 }
 
+/** Sources for people: those that served or failed; the ones that had none, counted. */
+function sourcesLine(sources: SourceReport[]): string {
+  const shown = sources.filter((s) => s.outcome !== 'none').map(sourceLine);
+  const none = sources.length - shown.length;
+  if (none) shown.push(`${none} more without a chain`);
+  return shown.join('; ');
+}
+
 /** A tree: branch glyphs for item i of n under a prefix. */
 function branch(prefix: string, last: boolean): { head: string; body: string } {
   return { head: prefix + (last ? '└─ ' : '├─ '), body: prefix + (last ? '   ' : '│  ') };
@@ -254,14 +262,14 @@ function graphHuman(g: Graph, now: number, c: Colors): string {
                 : c.red(`expired ${when(d.expires_at!)}`);
           kids.push(`device ${displayKey(parseKeyRef(d.key))}${name}  ${st}`);
         }
-        kids.push(c.dim(`from ${o.sources.map(sourceLine).join('; ')}`));
+        kids.push(c.dim(`from ${sourcesLine(o.sources)}`));
         kids.forEach((k, i) => lines.push(`${branch(b.body, i === kids.length - 1).head}${k}`));
       });
   else
     top.push((prefix, last) => {
       const b = branch(prefix, last);
       const asked = o.sources.length
-        ? o.sources.map(sourceLine).join('; ')
+        ? sourcesLine(o.sources)
         : 'no source configured (--sig-server, --relay)';
       lines.push(
         o.type === 'none'
