@@ -237,6 +237,50 @@ describe('verifyCached (SPEC §9.8)', () => {
   });
 });
 
+describe('key filter through the chain (SPEC §9.2 step 7)', () => {
+  test('a claim by another key: key_mismatch without its chain, chain_unavailable when the chain failed, valid when it holds the key', async () => {
+    const s = setup();
+    await s.p.serve(await claim());
+    const other =
+      'ed25519:' + Buffer.from(suite.getPublicKey(suite.generateSecretKey())).toString('hex');
+    const run = () =>
+      verifyCached(
+        ID,
+        {
+          ctx: {
+            config: resolveChannelConfig({}),
+            net: {} as ChannelContext['net'],
+            now: () => s.clock.now,
+          },
+          plugin: s.p.plugin,
+          chain: s.chain.hook,
+          key: other,
+        },
+        { store: s.store },
+      );
+    assert.equal((await run()).reason, 'key_mismatch');
+    s.clock.now += CACHE_LIFETIMES.negative; // past the cached negative
+    s.chain.fail();
+    const r = await run();
+    assert.deepEqual([r.status, r.reason], ['unreachable', 'chain_unavailable']);
+    s.chain.answer = {
+      type: 'found',
+      source: 'test',
+      judge: () => ({ ...verdict('ok'), listed: false }),
+      contains: () => true,
+    };
+    const ok = await run();
+    assert.deepEqual([ok.status, ok.cache], ['valid', 'miss']);
+    // Reused fresh: the chain is asked again, and its failure is reported, never `valid`.
+    s.chain.fail();
+    const again = await run();
+    assert.deepEqual(
+      [again.status, again.reason, again.cache],
+      ['unreachable', 'chain_unavailable', 'fresh'],
+    );
+  });
+});
+
 describe('createFileCacheStore', () => {
   test('round trip, mode 0600, atomic (no temp files left), corrupt files are no entry', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kez-cache-'));

@@ -142,6 +142,7 @@ async function consultChain(
   const want = opts.key === undefined ? undefined : parseKeyRef(opts.key).text;
   if (want !== undefined && claim.key !== want) {
     const look = await hook(want);
+    if (look.type === 'failed') return withVerdict(r, verdict(look.reason, look.detail));
     if (!(look.type === 'found' && (look.contains?.(claim.key) ?? false)))
       return withVerdict(
         r,

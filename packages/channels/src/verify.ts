@@ -190,6 +190,9 @@ class Judge {
       let viaChain = false;
       if (this.opts.chain) {
         const look = await this.lookup(this.wantKey);
+        // Whether the chain holds claim.key is unknown, not false (SPEC §8.10: chain_unavailable).
+        if (look.type === 'failed')
+          return { step: STEP.key, verdict: verdict(look.reason, look.detail) };
         viaChain = look.type === 'found' && (look.contains?.(claim.key) ?? false);
       }
       if (!viaChain)
