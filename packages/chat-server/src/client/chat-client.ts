@@ -162,7 +162,21 @@ export class ChatClient {
       for await (const s of this.nc.status()) if (s.type === 'reconnect') return;
     })();
     await this.nc.reconnect();
-    await done;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new ChatError('login_refused', 'logging in again failed (is the key still valid?)'),
+          ),
+        this.#timeout * 2,
+      );
+    });
+    try {
+      await Promise.race([done, late]);
+    } finally {
+      clearTimeout(timer);
+    }
     await this.nc.flush();
   }
 
