@@ -201,7 +201,11 @@ export async function withSession(
     if (e instanceof ChatError)
       return failed(
         deps,
-        e.code === 'internal' ? EXIT.UNREACHABLE : EXIT.USAGE,
+        e.code === 'internal'
+          ? EXIT.UNREACHABLE
+          : e.code === 'login_refused'
+            ? EXIT.VERIFY_FAILED
+            : EXIT.USAGE,
         `${e.message} (${e.code})`,
       );
     throw e;
