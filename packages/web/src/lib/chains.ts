@@ -1,127 +1,69 @@
 /**
- * A key's sigchain, as the page sees it (SPEC §8.10): asked of every
- * configured sig-server (`GET {server}/v1/chains/{keyref}`, 200 = a JSONL
- * bundle, 404 = none) through the page's Net, merged, and processed by core's
- * validateChain. No server is trusted (SPEC §11.4): events are
- * self-authenticating, so a server — or the relay in front of it — can only
- * withhold them. Only a definitive 404 from every server means "no chain".
+ * A key's sigchains, as the page sees them: @kez/channels' ChainResolver
+ * (SPEC §8.10 — every configured sig-server, the nostr relays for a nostr
+ * key, the gists and `_kez-chain` pointers of identities the key claims;
+ * merged by union, validated, kept when they belong to the key) over the
+ * page's Net, so sig-servers without CORS go through the fetch relay and
+ * every request is logged. No source is trusted (SPEC §11.4): events are
+ * self-authenticating, so a source — or the relay — can only withhold them.
  */
-import { judgeClaim, parseBundle, validateChain } from '@kez/core';
-import type { ChainState, Json, ReasonCode } from '@kez/core';
-import type { ChainHook, ChainLookup, Net } from '@kez/channels/browser';
+import type { ChainState, LiveClaim, RevokedClaim } from '@kez/core';
+import { ChainResolver } from '@kez/channels/browser';
+import type { ChainOutcome, WebSocketConstructor } from '@kez/channels/browser';
+import type { AppConfig } from './config.js';
+import { createWebNet } from './net/web-net.js';
+import type { HopListener } from './net/routing-transport.js';
 
-/** SPEC §8.9: readers accept bundles up to 1 MiB. */
-const MAX_BUNDLE_BYTES = 1024 * 1024;
-
-export type ChainFetch =
-  | { type: 'none'; sources: string[] }
-  | { type: 'failed'; reason: ReasonCode; detail: string; location: string }
-  | { type: 'found'; state: ChainState; sources: string[] };
-
-type One =
-  | { type: 'events'; events: Json[]; url: string }
-  | { type: 'none'; url: string }
-  | { type: 'failed'; reason: ReasonCode; detail: string; url: string };
-
-async function fetchOne(net: Net, server: string, keyRef: string): Promise<One> {
-  const url = `${server}/v1/chains/${encodeURIComponent(keyRef)}`;
-  try {
-    const res = await net.fetch(url, {
-      headers: { accept: 'application/jsonl' },
-      maxBytes: MAX_BUNDLE_BYTES,
-    });
-    if (res.status === 404) return { type: 'none', url };
-    if (res.status !== 200)
-      return { type: 'failed', reason: 'chain_unavailable', detail: `HTTP ${res.status}`, url };
-    try {
-      return { type: 'events', events: parseBundle(res.body, { maxBytes: MAX_BUNDLE_BYTES }), url };
-    } catch (e) {
-      return { type: 'failed', reason: 'bad_response', detail: (e as Error).message, url };
-    }
-  } catch (e) {
-    const code = (e as { code?: ReasonCode }).code;
-    return {
-      type: 'failed',
-      reason: code === 'timeout' ? 'timeout' : 'chain_unavailable',
-      detail: (e as Error).message,
-      url,
-    };
-  }
+export interface ChainEnv {
+  config: AppConfig;
+  /** Unix seconds. */
+  now(): number;
+  fetchFn?: typeof fetch;
+  webSocket?: WebSocketConstructor;
+  onHop?: HopListener;
 }
 
 /**
- * Fetch and process the chain of `keyRef` from every server.
- * @example const c = await fetchChain(net, ['https://sig.example'], 'nostr:3bf0…', now)
+ * A resolver for one run (each source asked once per key).
+ * @example const chains = pageChainResolver({ config, now }); await chains.lookup('nostr:3bf0…')
  */
-export async function fetchChain(
-  net: Net,
-  servers: readonly string[],
-  keyRef: string,
-  now: number,
-): Promise<ChainFetch> {
-  const answers = await Promise.all(servers.map((s) => fetchOne(net, s, keyRef)));
-  const events = answers.flatMap((a) => (a.type === 'events' ? a.events : []));
-  const failed = answers.find((a) => a.type === 'failed');
-  if (events.length === 0) {
-    if (failed)
-      return {
-        type: 'failed',
-        reason: failed.reason,
-        detail: `${failed.url}: ${failed.detail}`,
-        location: failed.url,
-      };
-    return { type: 'none', sources: answers.map((a) => a.url) };
-  }
-  // SPEC §8.10: merge the union; validateChain dedups and keeps forks as evidence.
-  const state = await validateChain(events, { now });
-  return {
-    type: 'found',
-    state,
-    sources: answers.filter((a) => a.type === 'events').map((a) => a.url),
-  };
-}
-
-/**
- * Does the chain contain this key: its id, its current key, a rotated key or
- * a device (SPEC §9.2 step 7)?
- * @example chainContains(state, 'ed25519:ab…')
- */
-export function chainContains(state: ChainState, keyRef: string): boolean {
-  return (
-    state.chain === keyRef ||
-    state.current === keyRef ||
-    state.rotated.some((r) => r.key === keyRef) ||
-    Object.hasOwn(state.devices, keyRef)
+export function pageChainResolver(
+  env: ChainEnv,
+  identities: readonly string[] = [],
+): ChainResolver {
+  const net = createWebNet(env.config, {
+    ...(env.fetchFn ? { fetchFn: env.fetchFn } : {}),
+    ...(env.webSocket ? { webSocket: env.webSocket } : {}),
+    ...(env.onHop ? { onHop: env.onHop } : {}),
+  });
+  return new ChainResolver(
+    { net, config: { ...env.config.channels, sigServers: env.config.sigServers }, now: env.now },
+    { identities, expand: true },
   );
 }
 
-/** The verify hook's view of a fetched chain. */
-export function toChainLookup(c: ChainFetch): ChainLookup {
-  if (c.type === 'none') return { type: 'none' };
-  if (c.type === 'failed')
-    return { type: 'failed', reason: c.reason, detail: c.detail, location: c.location };
-  const state = c.state;
-  return {
-    type: 'found',
-    source: c.sources.join(', '),
-    judge: (claim, now) => judgeClaim(claim, state, now),
-    contains: (k) => chainContains(state, k),
-  };
+/** The chain a key names itself (its id or a key it rotated into), else the first found. */
+export function mainState(outcome: ChainOutcome): ChainState | undefined {
+  if (outcome.type !== 'found') return undefined;
+  return (
+    outcome.states.find((s) => s.chain === outcome.key || s.current === outcome.key) ??
+    outcome.states[0]
+  );
 }
 
-/**
- * A ChainHook for @kez/channels' verifyIdentity; lookups of one key share one fetch.
- * @example verifyIdentity(id, { ctx, chain: chainHook(net, config.sigServers, now) })
- */
-export function chainHook(net: Net, servers: readonly string[], now: number): ChainHook {
-  const seen = new Map<string, Promise<ChainLookup>>();
-  return (keyRef) => {
-    if (servers.length === 0) return Promise.resolve({ type: 'none' });
-    let p = seen.get(keyRef);
-    if (!p) {
-      p = fetchChain(net, servers, keyRef, now).then(toChainLookup);
-      seen.set(keyRef, p);
-    }
-    return p;
-  };
+/** Live and revoked claims across every chain that belongs to the key. */
+export function claimsOf(outcome: ChainOutcome): {
+  live: LiveClaim[];
+  revoked: RevokedClaim[];
+} {
+  if (outcome.type !== 'found') return { live: [], revoked: [] };
+  const live = new Map<string, LiveClaim>();
+  const revoked = new Map<string, RevokedClaim>();
+  for (const s of outcome.states) {
+    for (const [id, c] of Object.entries(s.liveClaims)) live.set(id, c);
+    for (const [id, r] of Object.entries(s.revokedClaims)) revoked.set(id, r);
+  }
+  // Revocation is final (SPEC §9.3): revoked in any chain is not live.
+  for (const id of revoked.keys()) live.delete(id);
+  return { live: [...live.values()], revoked: [...revoked.values()] };
 }

@@ -79,11 +79,11 @@ export function parseAppConfig(raw: unknown, pageUrl: string): AppConfig {
   const own = strings(raw.sigServers, 'config.json "sigServers"').map((s, i) =>
     httpUrl(s, `config.json "sigServers"[${i}]`, pageUrl),
   );
-  const out: AppConfig = {
-    channels,
-    // Either place works: top level, or channels.sigServers as the CLI's config has it.
-    sigServers: [...new Set([...own, ...channels.sigServers.map((s) => s.replace(/\/+$/, ''))])],
-  };
+  // Either place works: top level, or channels.sigServers as the CLI's config has it.
+  const sigServers = [
+    ...new Set([...own, ...channels.sigServers.map((s) => s.replace(/\/+$/, ''))]),
+  ];
+  const out: AppConfig = { channels: { ...channels, sigServers }, sigServers };
   if (raw.natsWsUrl !== undefined) {
     if (typeof raw.natsWsUrl !== 'string' || !/^wss?:\/\/[^\s]+$/.test(raw.natsWsUrl))
       throw new InputError('config.json "natsWsUrl" must be a ws:// or wss:// URL');

@@ -9,9 +9,14 @@
 import { KezError, REASONS, displayKey, parseKeyRef } from '@kez/core';
 import type { ReasonCode, Status } from '@kez/core';
 import { verifyIdentity } from '@kez/channels/browser';
-import type { ChainHook, VerifyResult, WebSocketConstructor } from '@kez/channels/browser';
-import { fetchChain, toChainLookup } from './chains.js';
-import type { ChainFetch } from './chains.js';
+import type {
+  ChainHook,
+  ChainOutcome,
+  ChainResolver,
+  VerifyResult,
+  WebSocketConstructor,
+} from '@kez/channels/browser';
+import { claimsOf, mainState, pageChainResolver } from './chains.js';
 import type { AppConfig } from './config.js';
 import { createWebNet } from './net/web-net.js';
 import type { Hop } from './net/routing-transport.js';
@@ -79,32 +84,22 @@ export interface Graph {
   done: boolean;
 }
 
-/** Chains of one exploration, fetched once each, with their own hop log. */
+/** Chains of one exploration, looked up once per key, with their own hop log. */
 class Chains {
   readonly hops: Hop[] = [];
-  readonly #net;
-  readonly #cache = new Map<string, Promise<ChainFetch>>();
+  readonly resolver: ChainResolver;
 
-  constructor(private readonly env: ExploreEnv) {
-    this.#net = createWebNet(env.config, {
-      ...(env.fetchFn ? { fetchFn: env.fetchFn } : {}),
-      onHop: (h) => this.hops.push(h),
-    });
+  constructor(env: ExploreEnv, identities: readonly string[]) {
+    this.resolver = pageChainResolver({ ...env, onHop: (h) => this.hops.push(h) }, identities);
   }
 
-  get(keyRef: string): Promise<ChainFetch> {
-    let p = this.#cache.get(keyRef);
-    if (!p) {
-      const servers = this.env.config.sigServers;
-      p = servers.length
-        ? fetchChain(this.#net, servers, keyRef, this.env.now())
-        : Promise.resolve({ type: 'none', sources: [] });
-      this.#cache.set(keyRef, p);
-    }
-    return p;
+  get(keyRef: string): Promise<ChainOutcome> {
+    return this.resolver.lookup(keyRef);
   }
 
-  readonly hook: ChainHook = async (keyRef) => toChainLookup(await this.get(keyRef));
+  get hook(): ChainHook {
+    return this.resolver.hook();
+  }
 }
 
 function applyResult(node: IdentityNode, r: VerifyResult, hops: Hop[]): void {
@@ -165,25 +160,20 @@ async function pool(tasks: (() => Promise<void>)[], n: number): Promise<void> {
   await Promise.all(Array.from({ length: Math.min(n, tasks.length) }, worker));
 }
 
-function chainInfo(c: ChainFetch, hops: Hop[]): ChainInfo {
+function chainInfo(c: ChainOutcome, hops: Hop[]): ChainInfo {
   const trust = describeChainTrust(hops);
-  if (c.type === 'none') return { status: 'none', sources: c.sources, trust, live: 0, revoked: 0 };
+  const sources = c.sources.map((r) => `${r.kind} ${r.location}: ${r.outcome}`);
+  if (c.type === 'none') return { status: 'none', sources, trust, live: 0, revoked: 0 };
   if (c.type === 'failed')
-    return {
-      status: 'failed',
-      detail: c.detail,
-      sources: [c.location],
-      trust,
-      live: 0,
-      revoked: 0,
-    };
-  const s = c.state;
+    return { status: 'failed', detail: c.detail, sources, trust, live: 0, revoked: 0 };
+  const s = mainState(c)!;
+  const { live, revoked } = claimsOf(c);
   const info: ChainInfo = {
     status: 'found',
-    sources: c.sources,
+    sources,
     trust,
-    live: Object.keys(s.liveClaims).length,
-    revoked: Object.keys(s.revokedClaims).length,
+    live: live.length,
+    revoked: revoked.length,
     end: s.end.kind,
   };
   if (s.head) info.head = s.head.seq;
@@ -203,11 +193,9 @@ async function addChainIdentities(
   graph.chain = chainInfo(c, chains.hops);
   update();
   if (c.type !== 'found') return;
-  const s = c.state;
+  const claims = claimsOf(c);
   const known = new Set(graph.nodes.map((n) => n.identity));
-  const live = [...new Set(Object.values(s.liveClaims).map((l) => l.claim.subject))].filter(
-    (id) => !known.has(id),
-  );
+  const live = [...new Set(claims.live.map((l) => l.claim.subject))].filter((id) => !known.has(id));
   const max = env.maxIdentities ?? 40;
   const checks: (() => Promise<void>)[] = [];
   for (const identity of live.slice(0, max)) {
@@ -220,7 +208,7 @@ async function addChainIdentities(
     });
   }
   // SPEC §9.9: revoked claims are reported revoked without a fetch.
-  for (const r of Object.values(s.revokedClaims)) {
+  for (const r of claims.revoked) {
     if (!r.claim || known.has(r.claim.subject)) continue;
     known.add(r.claim.subject);
     graph.nodes.push({
@@ -261,7 +249,8 @@ export async function explore(
 ): Promise<Graph> {
   const graph: Graph = { query, nodes: [], done: false };
   const update = () => onUpdate?.(graph);
-  const chains = new Chains(env);
+  // An identity asked about is also a place its key's chain may live (a gist, a _kez-chain record).
+  const chains = new Chains(env, query.kind === 'identity' ? [query.identity] : []);
   let keyRef: string | undefined;
   if (query.kind === 'key') {
     keyRef = query.key;

@@ -1,13 +1,13 @@
 /**
  * What the chat needs to judge people: their sigchains (does a message's key
  * speak for its sender?) and their proven identities (the badge row), both
- * fetched and verified here in the page through the same Net as the
+ * looked up and verified here in the page through the same Net as the
  * explorer — never taken from the chat-server's word.
  */
-import { verifyIdentity } from '@kez/channels/browser';
+import { toChainLookup, verifyIdentity } from '@kez/channels/browser';
+import type { ChainOutcome, ChainResolver } from '@kez/channels/browser';
 import type { BadgeVerifier, ChainSource } from '@kez/chat-server/protocol';
-import { fetchChain, toChainLookup } from '../chains.js';
-import type { ChainFetch } from '../chains.js';
+import { mainState, pageChainResolver } from '../chains.js';
 import type { AppConfig } from '../config.js';
 import { createWebNet } from '../net/web-net.js';
 
@@ -16,40 +16,42 @@ export interface TrustEnv {
   /** Unix seconds. */
   now(): number;
   fetchFn?: typeof fetch;
-  /** Seconds a fetched chain is reused (default 30). */
+  /** Seconds looked-up chains are reused (default 30). */
   ttl?: number;
 }
 
-/** Chains cached briefly, shared by key bindings and badges. */
+/** Chains shared by key bindings and badges; a fresh resolver every `ttl` seconds or after a failure. */
 export class PageChains implements ChainSource {
   readonly #env: TrustEnv;
-  readonly #net;
-  readonly #cache = new Map<string, { at: number; p: Promise<ChainFetch> }>();
+  #resolver: ChainResolver | undefined;
+  #since = 0;
 
   constructor(env: TrustEnv) {
     this.#env = env;
-    this.#net = createWebNet(env.config, env.fetchFn ? { fetchFn: env.fetchFn } : {});
   }
 
-  fetch(keyRef: string): Promise<ChainFetch> {
+  /** The resolver of the current window (verify hooks use it directly). */
+  resolver(): ChainResolver {
     const now = this.#env.now();
-    const hit = this.#cache.get(keyRef);
-    if (hit && now - hit.at < (this.#env.ttl ?? 30)) return hit.p;
-    const servers = this.#env.config.sigServers;
-    const p: Promise<ChainFetch> = servers.length
-      ? fetchChain(this.#net, servers, keyRef, now)
-      : Promise.resolve({ type: 'none', sources: [] });
-    this.#cache.set(keyRef, { at: now, p });
-    // SPEC §9.8: a failure is never reused.
-    void p.then((c) => {
-      if (c.type === 'failed' && this.#cache.get(keyRef)?.p === p) this.#cache.delete(keyRef);
-    });
-    return p;
+    if (!this.#resolver || now - this.#since >= (this.#env.ttl ?? 30)) {
+      this.#resolver = pageChainResolver(this.#env);
+      this.#since = now;
+    }
+    return this.#resolver;
   }
 
+  async outcome(keyRef: string): Promise<ChainOutcome> {
+    const r = this.resolver();
+    const out = await r.lookup(keyRef);
+    // SPEC §9.8: a failure is never reused.
+    if (out.type === 'failed' && this.#resolver === r) this.#resolver = undefined;
+    return out;
+  }
+
+  /** chat-server's view: one state, the chain the key names itself. */
   async lookup(keyRef: string) {
-    const c = await this.fetch(keyRef);
-    if (c.type === 'found') return { type: 'found' as const, state: c.state };
+    const c = await this.outcome(keyRef);
+    if (c.type === 'found') return { type: 'found' as const, state: mainState(c)! };
     if (c.type === 'none') return { type: 'none' as const };
     return { type: 'failed' as const, reason: c.reason, detail: c.detail };
   }
@@ -66,7 +68,7 @@ export function createBadgeVerifier(env: TrustEnv, chains: PageChains): BadgeVer
     const r = await verifyIdentity(identity, {
       ctx: { net, config: env.config.channels, now: env.now },
       key,
-      chain: async (k) => toChainLookup(await chains.fetch(k)),
+      chain: async (k) => toChainLookup(await chains.outcome(k)),
     });
     return r.detail === undefined
       ? { status: r.status, reason: r.reason }
