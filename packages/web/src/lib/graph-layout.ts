@@ -40,7 +40,8 @@ export function layoutGraph(count: number, width = 640, height = 420): Layout {
     const anchor: Placed['anchor'] = Math.abs(dx) < 0.3 ? 'middle' : dx > 0 ? 'start' : 'end';
     const off = 16;
     const lx = x + (anchor === 'middle' ? 0 : anchor === 'start' ? off : -off);
-    const ly = anchor === 'middle' ? y + (Math.sin(angle) > 0 ? 28 : -20) : y + 4;
+    // Two label lines (identity, status): above a node at the top, below one at the bottom.
+    const ly = anchor === 'middle' ? y + (Math.sin(angle) > 0 ? 30 : -38) : y + 4;
     nodes.push({ x: round(x), y: round(y), anchor, lx: round(lx), ly: round(ly) });
   }
   return { width, height, cx, cy, nodes };
