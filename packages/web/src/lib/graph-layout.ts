@@ -32,7 +32,7 @@ export function layoutGraph(count: number, width = 640, height = 420): Layout {
   const nodes: Placed[] = [];
   for (let i = 0; i < count; i++) {
     const ring = rings === 2 ? i % 2 : 0;
-    const r = (Math.min(width, height) / 2 - 48) * (ring === 1 ? 0.62 : 1);
+    const r = (Math.min(width, height) / 2 - 56) * (ring === 1 ? 0.62 : 1);
     const angle = -Math.PI / 2 + (2 * Math.PI * i) / Math.max(count, 1);
     const x = cx + Math.cos(angle) * r;
     const y = cy + Math.sin(angle) * r;
