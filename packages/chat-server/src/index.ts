@@ -2,6 +2,8 @@
  * @kez/chat-server — kez-chat on NATS: the auth_callout responder that logs
  * people in by KEZ key, the room service, and the client library the CLI uses.
  */
+// Node: node:crypto under core's hashing and the Ed25519 seams (crypto-hooks.ts).
+import './node-crypto.js';
 export { startChatServer } from './server.js';
 export type { ChatServer, StartOptions } from './server.js';
 export { loadConfig } from './config/config.js';

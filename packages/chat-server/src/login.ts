@@ -21,9 +21,9 @@ import {
   fromHex,
   parseJson,
   parseKeyRef,
+  signingDigest,
   toHex,
 } from '@kez/core';
-import { digestOf } from './node-crypto.js';
 import type { SyncSigner } from './signer.js';
 
 export const MAX_LOGIN_TOKEN = 1024;
@@ -69,7 +69,7 @@ export function signLogin(
     created_at: now,
   };
   if (primary !== undefined) unsigned.primary = primary;
-  const sig = signer.sign(digestOf('chat-login', unsigned));
+  const sig = signer.sign(signingDigest('chat-login', unsigned));
   return { auth_token: canonicalize(unsigned), sig: toHex(sig) };
 }
 

@@ -18,13 +18,15 @@ import {
   KEZ_VERSION,
   canonicalize,
   fromHex,
+  objectId,
   parseJson,
   parseKeyRef,
   randomBytes,
+  signingDigest,
   toHex,
 } from '@kez/core';
 import type { KeyRef } from '@kez/core';
-import { digestOf, sha256Hex, verifyDigest } from './node-crypto.js';
+import { verifyDigest } from './crypto-hooks.js';
 import type { SyncSigner } from './signer.js';
 import { isRoom, parseSubject, userIdOf, userToken } from './subjects.js';
 
@@ -104,13 +106,13 @@ export function signChatEvent(
   if (body.op !== 'message') unsigned.target = body.target;
   // Catch bad input before signing, with the same rules receivers apply.
   const draft = readShape({ ...unsigned, sig: '0'.repeat(128) });
-  const sig = signer.sign(digestOf('chat-message', unsigned));
+  const sig = signer.sign(signingDigest('chat-message', unsigned));
   return { ...draft, sig: toHex(sig) };
 }
 
 /** An event's id: hex SHA-256 of its JCS (sig included). */
 export function eventIdOf(event: ChatEvent): string {
-  return sha256Hex(canonicalize(event));
+  return objectId(event);
 }
 
 /** The bytes to publish. */
@@ -248,7 +250,7 @@ export async function checkChatEvent(subject: string, text: string): Promise<Che
   const good = await verifyDigest(
     ref,
     fromHex(event.sig, 64, 'chat event signature'),
-    digestOf('chat-message', event),
+    signingDigest('chat-message', event),
   );
   if (!good)
     return {

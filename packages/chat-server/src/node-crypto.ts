@@ -1,18 +1,21 @@
 /**
- * The per-message hot path on Node: SHA-256 and Ed25519 verification with
- * node:crypto on the main thread, instead of pure-JS hashing and a WebCrypto
- * call that hops to the thread pool (together ≈ half the cost of receiving a
- * chat message). The bytes hashed are core's `signingInput` (the one
- * function that applies the domain prefix, SPEC §4.3), and Ed25519 keeps
- * every strict rule of SPEC §3.3: the key check is core's own; the signature
- * shape (S < L, canonical R) is checked here; the equation is OpenSSL's
- * cofactorless one — the primitive core's WebCrypto path uses on Node.
- * node-crypto.test.ts checks that the answers equal core's, case by case.
+ * Node's hot path, plugged into the seams of crypto-hooks.ts and core's
+ * hashing when a Node entry point imports this module: node:crypto SHA-256
+ * (core's `useSha256`, known-answer checked), Ed25519 signing (RFC 8032
+ * signatures are deterministic: the bytes any implementation makes), and
+ * Ed25519 verification on the main thread instead of a WebCrypto call that
+ * hops to the thread pool — together about half the cost of a chat message.
+ * Verification keeps every strict rule of SPEC §3.3: the key check is core's
+ * own; the signature shape (S < L, canonical R) is checked here; the
+ * equation is OpenSSL's cofactorless one, the primitive core's WebCrypto
+ * path uses on Node. node-crypto.test.ts holds the answers to core's.
  */
-import { createHash, createPublicKey, verify } from 'node:crypto';
+import './node-hash.js';
+import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { getSuite, signingInput } from '@kez/core';
-import type { KeyRef, SigningKind } from '@kez/core';
+import { getSuite } from '@kez/core';
+import type { KeyRef } from '@kez/core';
+import { useEd25519Signer, useEd25519Verifier } from './crypto-hooks.js';
 
 // Little-endian bytes of the group order L and the field prime p (RFC 8032 §5.1).
 const L_LE = Uint8Array.from([
@@ -20,6 +23,8 @@ const L_LE = Uint8Array.from([
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
 ]);
 const P_LE = Uint8Array.from([0xed, ...new Array<number>(30).fill(0xff), 0x7f]);
+// DER prefix of a PKCS#8 Ed25519 private key; the 32-byte seed follows.
+const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 /** a < b as 32-byte little-endian numbers; `mask` clears the sign bit of a's top byte. */
 function lessThanLE(a: Uint8Array, b: Uint8Array, mask = 0xff): boolean {
@@ -53,33 +58,29 @@ function keyObject(ref: KeyRef): KeyObject {
 }
 
 /**
- * SHA-256 of core's signing input for `kind`.
- * @example digestOf('chat-message', event) // same bytes as core's signingDigest('chat-message', event)
+ * Strict Ed25519 verification on node:crypto; never throws on bad data.
+ * @example await nodeVerifyEd25519(parseKeyRef(event.key), sig, digest)
  */
-export function digestOf(kind: SigningKind, obj: object): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(signingInput(kind, obj)).digest());
-}
-
-/** Hex SHA-256 of a string's UTF-8 bytes (ids of JCS texts, SPEC §4.5). */
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
-
-/**
- * Verify a signature over a 32-byte digest, strict; never throws on bad data.
- * @example await verifyDigest(parseKeyRef(event.key), sig, digestOf('chat-message', event))
- */
-export async function verifyDigest(
+export async function nodeVerifyEd25519(
   ref: KeyRef,
   sig: Uint8Array,
   digest: Uint8Array,
 ): Promise<boolean> {
-  const suite = getSuite(ref.suite);
-  if (ref.suite !== 'ed25519') return suite.verify(sig, digest, ref.publicKey);
-  if (!suite.isValidPublicKey(ref.publicKey) || !isStrictSignatureShape(sig)) return false;
+  if (!getSuite('ed25519').isValidPublicKey(ref.publicKey) || !isStrictSignatureShape(sig))
+    return false;
   try {
     return verify(null, digest, keyObject(ref), sig);
   } catch {
     return false;
   }
 }
+
+useEd25519Verifier(nodeVerifyEd25519);
+useEd25519Signer((seed) => {
+  const priv = createPrivateKey({
+    key: Buffer.concat([PKCS8_ED25519, seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  return (digest) => new Uint8Array(sign(null, digest, priv));
+});

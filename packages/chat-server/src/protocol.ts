@@ -11,8 +11,10 @@
  */
 export { signLogin } from './login.js';
 export type { LoginFields } from './login.js';
-// Type only: signer.ts signs ed25519 with node:crypto; pages bring their own SyncSigner.
+// Portable: @noble/curves, unless a Node entry point plugged node:crypto into crypto-hooks.ts.
+export { createSigner, generateSigner } from './signer.js';
 export type { SyncSigner } from './signer.js';
+export { verifyDigest } from './crypto-hooks.js';
 export {
   signChatEvent,
   readChatEvent,

@@ -4,7 +4,7 @@
  * connections. Instances keep no state of their own — rooms live in the KV
  * bucket, history in the stream — so any number can run side by side.
  */
-import './node-hash.js';
+import './node-crypto.js';
 import { connect } from '@nats-io/transport-node';
 import { nkeyAuthenticator } from '@nats-io/nats-core';
 import type { NatsConnection } from '@nats-io/nats-core';

@@ -8,10 +8,10 @@
  *   2. judgeLoginKey — what the key's sigchain says (SPEC §9.3 rows 3–9)
  *   3. grantLogin   — the user id's permissions and the JWT lifetime
  */
-import { InputError, parseKeyRef } from '@kez/core';
+import { InputError, parseKeyRef, signingDigest } from '@kez/core';
 import type { ChainState, ReasonCode } from '@kez/core';
 import { loginSignature, readLogin } from '../login.js';
-import { digestOf, verifyDigest } from '../node-crypto.js';
+import { verifyDigest } from '../crypto-hooks.js';
 import type { LoginObject } from '../login.js';
 import { userToken } from '../subjects.js';
 import type { LoginReason } from './faults.js';
@@ -99,7 +99,7 @@ export async function checkLogin(input: {
       `the log-in is ${input.now - login.created_at} s old (at most ${policy.maxAge})`,
     );
   const ref = parseKeyRef(login.key);
-  if (!(await verifyDigest(ref, loginSignature(login), digestOf('chat-login', login))))
+  if (!(await verifyDigest(ref, loginSignature(login), signingDigest('chat-login', login))))
     return deny('bad_signature', `the chat-login signature does not verify for ${login.key}`);
   return { allow: true, login };
 }

@@ -15,7 +15,7 @@ import type { ApiReplies, ApiRequests, RoomSummary } from '../api.js';
 import type { ChainSource } from '../chain/chain-source.js';
 import { signLogin } from '../login.js';
 import { encodeChatEvent, signChatEvent } from '../messages.js';
-import { sha256Hex } from '../node-crypto.js';
+import { sha256, toHex, utf8 } from '@kez/core';
 import type { ChatEvent, EventBody, Place } from '../messages.js';
 import type { RoomRecord } from '../rooms/store.js';
 import type { SyncSigner } from '../signer.js';
@@ -217,7 +217,8 @@ export class ChatClient {
   ): Promise<{ id: string; seq: number; event: ChatEvent }> {
     const event = signChatEvent(this.#signer, this.userId, place, body, this.#now());
     const text = encodeChatEvent(event);
-    const id = sha256Hex(text); // = eventIdOf(event): the text is the event's JCS
+    // The event id is SHA-256 of its JCS (SPEC §4.5), which `text` already is.
+    const id = toHex(sha256(utf8(text)));
     const subject =
       'room' in place
         ? roomEventSubject(place.room, userToken(this.userId))
