@@ -35,8 +35,8 @@ import {
 import type { ChatServer } from '@kez/chat-server';
 import { startSigServer } from '@kez/sig-server';
 import type { SigServer } from '@kez/sig-server';
-import { startKnot, startNatsServer, startNostrRelay } from '@kez/testkit';
-import type { Knot, NatsServer, NostrRelay } from '@kez/testkit';
+import { startDnsdist, startKnot, startNatsServer, startNostrRelay } from '@kez/testkit';
+import type { Dnsdist, Knot, NatsServer, NostrRelay } from '@kez/testkit';
 import { startWebServer } from '../src/server/index.js';
 import type { WebServer } from '../src/server/index.js';
 
@@ -54,6 +54,9 @@ export interface Person {
 
 export interface Stack {
   web: WebServer;
+  /** The same app configured for DNS over DoH (dnsdist in front of Knot) instead of the relay. */
+  webDoh: WebServer;
+  doh: Dnsdist;
   relay: NostrRelay;
   knot: Knot;
   sig: SigServer;
@@ -153,6 +156,7 @@ export async function startStack(appRoot: string): Promise<Stack> {
           }),
       }).then(track),
     ]);
+    const doh = track(await startDnsdist({ upstreamPort: knot.port }));
     const chat = track(
       await startChatServer({
         env: {},
@@ -219,9 +223,27 @@ export async function startStack(appRoot: string): Promise<Stack> {
       },
     });
     started.push({ stop: async () => (relayNet.close(), web.close()) });
+    // The same page with TXT over DoH, straight from the browser (dnsdist sends CORS headers).
+    const webDoh = await startWebServer({
+      root: appRoot,
+      relay: { net: relayNet },
+      config: {
+        sigServers: [sig.url],
+        relay: { url: '/relay', hosts: [new URL(sig.url).host], fallback: false, dns: false },
+        channels: {
+          dohUrl: doh.url,
+          nostrRelays: [relay.url],
+          allowPrivate: true,
+          timeoutMs: 5000,
+        },
+      },
+    });
+    started.push({ stop: () => webDoh.close() });
 
     return {
       web,
+      webDoh,
+      doh,
       relay,
       knot,
       sig,

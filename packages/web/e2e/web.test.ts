@@ -135,6 +135,25 @@ describe('@kez/web in Chromium', { timeout: 240_000 }, () => {
     await screenshot(p, 'explorer-dns');
   });
 
+  test('explorer: the same identity over DoH, straight from the browser — it rests on the DNS path, not the relay', async () => {
+    const p = await alice.context.newPage();
+    try {
+      await p.goto(`${stack.webDoh.url}/#/explore`);
+      await explore(p, stack.alice.dnsIdentity);
+      await p.waitForSelector(node(stack.alice.dnsIdentity, 'revoked'), WAIT);
+      const li = p.locator(`li[data-identity="${stack.alice.dnsIdentity}"]`);
+      assert.equal(await li.locator('[data-trust]').getAttribute('data-trust'), 'transport');
+      assert.equal(await li.locator('[data-relayed]').count(), 0);
+      assert.match(
+        await li.innerText(),
+        new RegExp(`DNS-over-HTTPS answer from ${stack.doh.url.replace(/[.]/g, '\\.')}`),
+      );
+      await screenshot(p, 'explorer-doh');
+    } finally {
+      await p.close();
+    }
+  });
+
   test('explorer: no serious or critical axe violations; keyboard reaches the controls', async () => {
     const p = alice.page;
     await assertAccessible(p, 'explorer');
