@@ -7,4 +7,4 @@ app.get('/', (c) => c.text('hello'));
 serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
   process.stdout.write(`listening on http://127.0.0.1:${info.port}\n`);
 });
-process.once('SIGTERM', () => process.exit(0));
+for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => process.exit(0));

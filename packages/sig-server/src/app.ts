@@ -6,18 +6,17 @@
  */
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './app-env.js';
 import { ChainCache } from './chain/chain-cache.js';
+import { HeadCache } from './chain/head-cache.js';
 import { installVerifyMemo } from './chain/verify-memo.js';
 import type { SigServerConfig } from './config/config.js';
-import { API_ERRORS, HttpError } from './http/errors.js';
+import { HttpError } from './http/errors.js';
 import type { Logger } from './logger.js';
-import { createLogger, errorMessage } from './logger.js';
+import { createLogger } from './logger.js';
 import { Metrics } from './metrics.js';
-import { deadline } from './middleware/deadline.js';
-import { observe } from './middleware/observe.js';
-import { rateLimit } from './middleware/rate-limit.js';
+import { instrumentation, routes } from './http/instrument.js';
+import { rateLimiter } from './http/rate-limit.js';
 import { chainRoutes } from './routes/chains.js';
 import { changeRoutes } from './routes/changes.js';
 import type { RouteDeps } from './routes/context.js';
@@ -64,6 +63,20 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const log = deps.logger ?? createLogger('sig-server:http', { level: config.logLevel });
   const metrics = deps.metrics ?? new Metrics();
   const clock = deps.clock ?? Date.now;
+  const app = new Hono<AppEnv>();
+  const inst = instrumentation({
+    log,
+    metrics,
+    timeoutMs: config.limits.requestTimeoutMs,
+    guard: config.rateLimit
+      ? rateLimiter(
+          config.rateLimit,
+          deps.clientAddress ?? socketAddress(config.trustProxy),
+          metrics,
+          clock,
+        )
+      : undefined,
+  });
   const routeDeps: RouteDeps = {
     store: deps.store,
     config,
@@ -72,56 +85,30 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     log,
     clock,
     tlog: deps.tlog ?? new TransparencyLog(deps.store, logSigner(null, config.publicUrl)),
+    heads: new HeadCache(deps.store, config.limits.headCacheMs, clock),
+    routes: routes(app, inst),
   };
 
-  const app = new Hono<AppEnv>();
-  app.use('*', observe(log, metrics, clock));
-  if (config.rateLimit) {
-    const limiter = rateLimit(
-      config.rateLimit,
-      deps.clientAddress ?? socketAddress(config.trustProxy),
-      metrics,
-      clock,
-    );
-    app.use('/v1/*', limiter);
-  }
-  app.use('/v1/*', deadline(config.limits.requestTimeoutMs));
-
-  eventRoutes(app, routeDeps);
-  chainRoutes(app, routeDeps);
-  changeRoutes(app, routeDeps);
-  logRoutes(app, routeDeps, routeDeps.tlog);
-  opsRoutes(app, routeDeps);
+  eventRoutes(routeDeps);
+  chainRoutes(routeDeps);
+  changeRoutes(routeDeps);
+  logRoutes(routeDeps);
+  opsRoutes(routeDeps);
 
   // 405 for a known path with the wrong method; 404 otherwise.
   let patterns: RegExp[] | undefined;
-  app.notFound((c) => {
-    patterns ??= app.routes
-      .filter((r) => r.method !== 'ALL')
-      .map((r) => new RegExp('^' + r.path.replace(/:[A-Za-z_]+/g, '[^/]+') + '$'));
-    const known = patterns.some((p) => p.test(c.req.path));
-    const e = known
-      ? new HttpError(
-          'method_not_allowed',
-          `${c.req.method} is not allowed on ${c.req.path.slice(0, 100)}`,
-        )
-      : new HttpError('not_found', `no such endpoint: ${c.req.path.slice(0, 100)}`);
-    return c.json(e.body(), e.status);
-  });
-
-  app.onError((err, c) => {
-    if (err instanceof HttpError) {
-      for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
-      return c.json(err.body(), err.status);
-    }
-    // hono's own HTTP errors (none are raised by our middleware today) keep their 4xx status.
-    if (err instanceof HTTPException && err.status < 500) {
-      const e = new HttpError('malformed', err.message || 'bad request');
-      return c.json(e.body(), err.status);
-    }
-    log.error('unhandled error', { request_id: c.get('requestId'), error: errorMessage(err) });
-    const e = new HttpError('server_error', API_ERRORS.server_error.text);
-    return c.json(e.body(), e.status);
-  });
+  app.notFound(
+    inst.wrap('unmatched', (c) => {
+      patterns ??= app.routes
+        .filter((r) => r.method !== 'ALL')
+        .map((r) => new RegExp('^' + r.path.replace(/:[A-Za-z_]+/g, '[^/]+') + '$'));
+      const path = c.req.path.slice(0, 100);
+      throw patterns.some((p) => p.test(c.req.path))
+        ? new HttpError('method_not_allowed', `${c.req.method} is not allowed on ${path}`)
+        : new HttpError('not_found', `no such endpoint: ${path}`);
+    }),
+  );
+  // Handlers catch their own errors (instrument.ts); this is the net under everything else.
+  app.onError((err, c) => inst.fail(c, err));
   return app;
 }

@@ -13,6 +13,8 @@ export interface Logger {
   info(msg: string, fields?: LogFields): void;
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
+  /** Whether `level` is written (to skip building fields nobody reads). */
+  enabled(level: Exclude<LogLevel, 'silent'>): boolean;
   /** A logger with another name writing to the same sink at the same level. */
   child(name: string): Logger;
 }
@@ -52,6 +54,7 @@ export function createLogger(name: string, opts: LoggerOptions = {}): Logger {
     info: (m, f) => write('info', m, f),
     warn: (m, f) => write('warn', m, f),
     error: (m, f) => write('error', m, f),
+    enabled: (level) => RANK[level] >= min,
     child: (n) => createLogger(n, opts),
   };
 }

@@ -18,39 +18,67 @@ function labelText(labels: Labels): string {
   return '{' + keys.map((k) => `${k}="${esc(labels[k]!)}"`).join(',') + '}';
 }
 
+/** A cheap map key for a label set (names and values joined); the text is built when rendering. */
+function labelKey(labels: Labels): string {
+  let k = '';
+  for (const name in labels) k += name + '\u0000' + labels[name] + '\u0001';
+  return k;
+}
+
 class Counter {
-  readonly values = new Map<string, number>();
+  readonly values = new Map<string, { labels: Labels; n: number }>();
   constructor(
     readonly name: string,
     readonly help: string,
   ) {}
   inc(labels: Labels = {}, by = 1): void {
-    const k = labelText(labels);
-    this.values.set(k, (this.values.get(k) ?? 0) + by);
+    this.entry(labels).n += by;
+  }
+  /** The live entry of a label set (made at 0). */
+  entry(labels: Labels): { labels: Labels; n: number } {
+    const k = labelKey(labels);
+    let v = this.values.get(k);
+    if (!v) this.values.set(k, (v = { labels, n: 0 }));
+    return v;
   }
   get(labels: Labels = {}): number {
-    return this.values.get(labelText(labels)) ?? 0;
+    return this.values.get(labelKey(labels))?.n ?? 0;
   }
   render(): string {
     let out = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} counter\n`;
-    for (const [k, v] of this.values) out += `${this.name}${k} ${v}\n`;
+    for (const v of this.values.values()) out += `${this.name}${labelText(v.labels)} ${v.n}\n`;
     return out;
   }
 }
 
+interface HistogramSeries {
+  labels: Labels;
+  counts: number[];
+  sum: number;
+  n: number;
+}
+
+function observeInto(s: HistogramSeries, seconds: number): void {
+  for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) s.counts[i]!++;
+  s.sum += seconds;
+  s.n++;
+}
+
 class Histogram {
-  readonly series = new Map<string, { labels: Labels; counts: number[]; sum: number; n: number }>();
+  readonly series = new Map<string, HistogramSeries>();
   constructor(
     readonly name: string,
     readonly help: string,
   ) {}
   observe(labels: Labels, seconds: number): void {
-    const k = labelText(labels);
+    observeInto(this.entry(labels), seconds);
+  }
+  /** The live series of a label set (made empty). */
+  entry(labels: Labels): HistogramSeries {
+    const k = labelKey(labels);
     let s = this.series.get(k);
     if (!s) this.series.set(k, (s = { labels, counts: BUCKETS.map(() => 0), sum: 0, n: 0 }));
-    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) s.counts[i]!++;
-    s.sum += seconds;
-    s.n++;
+    return s;
   }
   render(): string {
     let out = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} histogram\n`;
@@ -64,6 +92,15 @@ class Histogram {
     }
     return out;
   }
+}
+
+/**
+ * The per-request counters for one (route, method, status): looked up by one
+ * string key, so a request does not rebuild label sets.
+ */
+interface RequestSeries {
+  count: { labels: Labels; n: number };
+  latency: HistogramSeries;
 }
 
 /** The sig-server's metrics; one instance per app. */
@@ -100,6 +137,23 @@ export class Metrics {
     'kez_sig_rate_limited_total',
     'Requests refused with 429 by the per-address rate limit.',
   );
+
+  readonly #series = new Map<string, RequestSeries>();
+
+  /** Count one answered request and its latency. */
+  observeRequest(route: string, method: string, status: number, seconds: number): void {
+    const key = `${route} ${method} ${status}`;
+    let s = this.#series.get(key);
+    if (!s) {
+      s = {
+        count: this.requests.entry({ route, method, status: String(status) }),
+        latency: this.latency.entry({ route }),
+      };
+      this.#series.set(key, s);
+    }
+    s.count.n++;
+    observeInto(s.latency, seconds);
+  }
 
   /**
    * @example

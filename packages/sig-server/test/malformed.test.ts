@@ -67,7 +67,8 @@ before(async () => {
   events = w.events.map((e) => JSON.parse(JSON.stringify(e)) as Record<string, unknown>);
   const suite = getSuite(w.signer.suite);
   for (let i = 0; i < 100; i++) {
-    const { sig: _old, ...rest } = { ...events[2]!, seq: 3 + int(5), prev: hex(64) };
+    const edited: Record<string, unknown> = { ...events[2]!, seq: 3 + int(5), prev: hex(64) };
+    const { sig: _old, ...rest } = edited;
     const sig = await suite.sign(signingDigest('event', rest), w.signer.sk);
     wrongPrev.push({ ...rest, sig: toHex(sig) });
   }

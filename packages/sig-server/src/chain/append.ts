@@ -37,6 +37,8 @@ export interface AppendDeps {
 export interface AppendAnswer {
   status: 200 | 201 | 409;
   body: Record<string, unknown>;
+  /** The chain's head after the request, when known. */
+  head: ChainHead | null;
 }
 
 interface Candidate {
@@ -192,6 +194,7 @@ export async function appendEvents(
       return {
         status: 200,
         body: { chain, head: head && headJson(head), appended: [], duplicates },
+        head,
       };
     }
     if (ext[0]!.seq !== h + 1 || ext.some((c, i) => c.seq !== h + 1 + i)) {
@@ -234,6 +237,7 @@ export async function appendEvents(
     if (duplicates.length) metrics.duplicateEvents.inc({}, duplicates.length);
     return {
       status: 201,
+      head: res.head,
       body: {
         chain,
         head: headJson(res.head),
@@ -305,5 +309,5 @@ async function forkAnswer(
       head: headJson(newHead),
     },
   );
-  return { status: 409, body: e.body() };
+  return { status: 409, body: e.body(), head: newHead };
 }

@@ -24,6 +24,8 @@ export interface Limits {
   maxPageSize: number;
   /** A request that takes longer is answered 503 (timeout). */
   requestTimeoutMs: number;
+  /** How long a head read from the database is served from memory (0: never); appends here update it at once. */
+  headCacheMs: number;
 }
 
 export interface RateLimit {
@@ -78,6 +80,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxForkEvidence: 16,
   maxPageSize: 1000,
   requestTimeoutMs: 10_000,
+  headCacheMs: 1000,
 };
 export const DEFAULT_RATE_LIMIT: RateLimit = { perSecond: 20, burst: 100 };
 
@@ -144,6 +147,10 @@ export function resolveConfig(
       int('requestTimeoutMs', l.requestTimeoutMs, 10, 3_600_000) ??
       int(E.requestTimeoutMs, env.requestTimeoutMs, 10, 3_600_000) ??
       DEFAULT_LIMITS.requestTimeoutMs,
+    headCacheMs:
+      int('headCacheMs', l.headCacheMs, 0, 60_000) ??
+      int(E.headCacheMs, env.headCacheMs, 0, 60_000) ??
+      DEFAULT_LIMITS.headCacheMs,
   };
   let rateLimit: RateLimit | null;
   if (code.rateLimit !== undefined) rateLimit = code.rateLimit;

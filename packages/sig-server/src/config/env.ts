@@ -17,6 +17,7 @@ export const ENV_VARS = {
   rateLimitPerSecond: 'KEZ_SIG_RATE_PER_SECOND',
   rateLimitBurst: 'KEZ_SIG_RATE_BURST',
   requestTimeoutMs: 'KEZ_SIG_REQUEST_TIMEOUT_MS',
+  headCacheMs: 'KEZ_SIG_HEAD_CACHE_MS',
   trustProxy: 'KEZ_SIG_TRUST_PROXY',
   logLevel: 'KEZ_SIG_LOG_LEVEL',
   tlogKeyFile: 'KEZ_SIG_TLOG_KEY_FILE',

@@ -7,6 +7,7 @@
  * openapi.json, not in the protocol's reason table.
  */
 import type { EventFault, ReasonCode } from '@kez/core';
+import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 /** The server's own error codes and their HTTP status. */
@@ -72,4 +73,12 @@ export class HttpError extends Error {
   body(): Record<string, unknown> {
     return { error: this.code, message: this.message, ...this.details };
   }
+}
+
+/** The response for an HttpError: its headers and the request id, its status, `{error, message, …}`. */
+export function errorResponse(c: Context, e: HttpError): Response {
+  for (const [k, v] of Object.entries(e.headers)) c.header(k, v);
+  const id: unknown = c.get('requestId');
+  if (typeof id === 'string') c.header('X-Request-Id', id);
+  return c.json(e.body(), e.status);
 }

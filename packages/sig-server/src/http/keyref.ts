@@ -2,6 +2,10 @@
 import { KezError, parseKeyRef } from '@kez/core';
 import { HttpError } from './errors.js';
 
+/** Path segments already parsed (valid ones only): a key check costs more than the rest of a head read. */
+const seen = new Map<string, string>();
+const SEEN_MAX = 10_000;
+
 /**
  * Canonical key ref text of a path segment (hono has already percent-decoded it).
  * @example pathKey('nostr:' + hex) === 'nostr:' + hex
@@ -9,8 +13,13 @@ import { HttpError } from './errors.js';
 export function pathKey(raw: string | undefined): string {
   if (raw === undefined || raw === '') throw new HttpError('malformed', 'the key is missing');
   if (raw.length > 200) throw new HttpError('malformed', 'the key is too long to be a key ref');
+  const known = seen.get(raw);
+  if (known !== undefined) return known;
   try {
-    return parseKeyRef(raw).text;
+    const text = parseKeyRef(raw).text;
+    if (seen.size >= SEEN_MAX) seen.delete(seen.keys().next().value!);
+    seen.set(raw, text);
+    return text;
   } catch (e) {
     if (e instanceof KezError) throw new HttpError(e.code, e.message);
     // Decoders below parseKeyRef (bech32) may throw plain errors; for a path segment all mean "not a key".

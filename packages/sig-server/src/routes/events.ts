@@ -1,6 +1,4 @@
 /** POST /v1/chains/{key}/events — append one event, a JSONL bundle or {"events": [...]}. */
-import type { Hono } from 'hono';
-import type { AppEnv } from '../app-env.js';
 import { appendEvents } from '../chain/append.js';
 import type { ConflictMode } from '../chain/append.js';
 import { parseAppendBody, readBodyCapped } from '../http/body.js';
@@ -27,27 +25,36 @@ async function countRefusals<T>(deps: RouteDeps, fn: () => Promise<T>): Promise<
   }
 }
 
-export function eventRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
+export function eventRoutes(deps: RouteDeps): void {
   const { limits } = deps.config;
-  app.post('/v1/chains/:key/events', async (c) => {
-    const chain = pathKey(c.req.param('key'));
-    const mode = conflictMode(c.req.query('on_conflict'));
-    const bytes = await readBodyCapped(c.req.raw, limits.maxBodyBytes);
-    const values = parseAppendBody(bytes, c.req.header('content-type'), limits.maxEventsPerRequest);
-    const answer = await countRefusals(deps, () =>
-      appendEvents(
-        {
-          store: deps.store,
-          cache: deps.cache,
-          limits,
-          metrics: deps.metrics,
-          now: () => Math.floor(deps.clock() / 1000),
-        },
-        chain,
-        values,
-        mode,
-      ),
-    );
-    return c.json(answer.body, answer.status);
-  });
+  deps.routes.post(
+    '/v1/chains/:key/events',
+    async (c) => {
+      const chain = pathKey(c.req.param('key'));
+      const mode = conflictMode(c.req.query('on_conflict'));
+      const bytes = await readBodyCapped(c.req.raw, limits.maxBodyBytes);
+      const values = parseAppendBody(
+        bytes,
+        c.req.header('content-type'),
+        limits.maxEventsPerRequest,
+      );
+      const answer = await countRefusals(deps, () =>
+        appendEvents(
+          {
+            store: deps.store,
+            cache: deps.cache,
+            limits,
+            metrics: deps.metrics,
+            now: () => Math.floor(deps.clock() / 1000),
+          },
+          chain,
+          values,
+          mode,
+        ),
+      );
+      if (answer.head) deps.heads.update(answer.head);
+      return c.json(answer.body, answer.status);
+    },
+    { deadline: true },
+  );
 }

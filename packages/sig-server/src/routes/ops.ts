@@ -1,7 +1,5 @@
 /** /healthz (process up), /readyz (database reachable), /metrics (Prometheus), /openapi.json. */
 import { readFileSync } from 'node:fs';
-import type { Hono } from 'hono';
-import type { AppEnv } from '../app-env.js';
 import { HttpError } from '../http/errors.js';
 import { errorMessage } from '../logger.js';
 import { METRICS_CONTENT_TYPE } from '../metrics.js';
@@ -12,10 +10,10 @@ export function loadOpenApi(): string {
   return readFileSync(new URL('../../openapi.json', import.meta.url), 'utf8');
 }
 
-export function opsRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
+export function opsRoutes(deps: RouteDeps): void {
   const openapi = loadOpenApi();
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/readyz', async (c) => {
+  deps.routes.get('/healthz', (c) => c.json({ status: 'ok' }));
+  deps.routes.get('/readyz', async (c) => {
     try {
       await deps.store.ping();
     } catch (e) {
@@ -24,11 +22,11 @@ export function opsRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
     }
     return c.json({ status: 'ready', store: deps.store.kind });
   });
-  app.get('/metrics', (c) => {
+  deps.routes.get('/metrics', (c) => {
     c.header('Content-Type', METRICS_CONTENT_TYPE);
     return c.body(deps.metrics.render());
   });
-  app.get('/openapi.json', (c) => {
+  deps.routes.get('/openapi.json', (c) => {
     c.header('Content-Type', 'application/json; charset=utf-8');
     c.header('Cache-Control', 'public, max-age=3600');
     return c.body(openapi);

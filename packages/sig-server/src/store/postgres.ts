@@ -99,13 +99,13 @@ export async function openPostgresStore(
         SELECT chain, head_seq, head_id, forks, cursor, updated_at FROM chains WHERE chain = ${chain}`;
       return r ? toHead(r) : null;
     },
-    async resolveChain(key) {
-      const [r] = await sql<{ chain: string }[]>`
-        SELECT chain FROM chains WHERE chain = ${key}
-        UNION ALL
-        (SELECT chain FROM chain_keys WHERE key = ${key} ORDER BY chain COLLATE "C" LIMIT 1)
-        LIMIT 1`;
-      return r?.chain ?? null;
+    async headFor(key) {
+      const [r] = await sql<HeadRow[]>`
+        SELECT chain, head_seq, head_id, forks, cursor, updated_at FROM chains
+        WHERE chain = ${key}
+           OR chain = (SELECT chain FROM chain_keys WHERE key = ${key} ORDER BY chain COLLATE "C" LIMIT 1)
+        ORDER BY (chain = ${key}) DESC LIMIT 1`;
+      return r ? toHead(r) : null;
     },
     async primaryEvents(chain, afterSeq) {
       const rows = await sql<EventRow[]>`

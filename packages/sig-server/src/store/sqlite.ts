@@ -86,8 +86,8 @@ export function openSqliteStore(file: string): Store & AsyncDisposable {
 
   const q = {
     head: db.prepare<[string], HeadRow>(`SELECT ${HEAD_COLS} FROM chains WHERE chain = ?`),
-    keyChain: db.prepare<[string], { chain: string }>(
-      'SELECT chain FROM chain_keys WHERE key = ? ORDER BY chain LIMIT 1',
+    keyHead: db.prepare<[string], HeadRow>(
+      `SELECT ${HEAD_COLS} FROM chains WHERE chain = (SELECT chain FROM chain_keys WHERE key = ? ORDER BY chain LIMIT 1)`,
     ),
     primary: db.prepare<[string, number], EventRow>(
       `SELECT ${EVENT_COLS} FROM events WHERE chain = ? AND seq > ? AND is_primary = 1 ORDER BY seq`,
@@ -149,9 +149,9 @@ export function openSqliteStore(file: string): Store & AsyncDisposable {
       const r = q.head.get(chain);
       return r ? toHead(r) : null;
     },
-    async resolveChain(key) {
-      if (q.head.get(key)) return key;
-      return q.keyChain.get(key)?.chain ?? null;
+    async headFor(key) {
+      const r = q.head.get(key) ?? q.keyHead.get(key);
+      return r ? toHead(r) : null;
     },
     async primaryEvents(chain, afterSeq) {
       return q.primary.all(chain, afterSeq).map(toEvent);

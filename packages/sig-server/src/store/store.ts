@@ -65,8 +65,8 @@ export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Head of the chain with this chain id, or null when the server has none. */
   head(chain: string): Promise<ChainHead | null>;
-  /** The chain a key belongs to (SPEC §8.10): its own chain, else one that rotated into it. */
-  resolveChain(key: string): Promise<string | null>;
+  /** Head of the chain a key belongs to (SPEC §8.10): its own chain, else one that rotated into it. */
+  headFor(key: string): Promise<ChainHead | null>;
   /** Primary-line events with seq > afterSeq, ascending. */
   primaryEvents(chain: string, afterSeq: number): Promise<StoredEvent[]>;
   /**

@@ -80,8 +80,9 @@ export function serverClient(opts: ServerFlags, deps: Deps, servers: string[]): 
   return { fetch, close: () => transport.close() };
 }
 
+/** A key ref is a-z, 0-9 and ':', all allowed in a path segment (RFC 3986 pchar): sent as is. */
 export const chainUrl = (server: string, key: string) =>
-  `${server}/v1/chains/${encodeURIComponent(key)}`;
+  `${server}/v1/chains/${/^[a-z0-9:]+$/.test(key) ? key : encodeURIComponent(key)}`;
 
 /** `{error, message}` of a sig-server answer, or a description of what came instead. */
 export function serverError(status: number, body: Uint8Array): { error: string; message: string } {
