@@ -4,6 +4,7 @@
  * validate → core → store → JSON; middleware only for cross-cutting work;
  * one onError turns every error into `{ error, message }`.
  */
+import './node-hash.js';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { AppEnv } from './app-env.js';
