@@ -40,6 +40,8 @@ export const RELAYED_CONTENT_TYPES: readonly string[] = [
   'application/jrd+json',
   'application/activity+json',
   'application/ld+json',
+  'application/did+json',
+  'application/did+ld+json',
   'application/jsonl',
   'application/x-ndjson',
   'application/vnd.ipld.car',
