@@ -21,6 +21,8 @@ import type { ChainOutcome, SourceResult } from './types.js';
 
 /** Different chain ids processed from one key's sources (junk from others is bounded). */
 const MAX_CHAINS = 8;
+/** Identity-bound locations asked when expanding from a chain's claims (each is a request or two). */
+const MAX_EXPAND = 16;
 
 export interface ChainLookupOptions {
   /**
@@ -167,7 +169,10 @@ export class ChainResolver {
     const results = await Promise.all(first);
     let states = await mergeChains(key, results, ctx.now());
     if (this.opts.expand && states.length) {
-      const more = await Promise.all(this.identitySources(claimedIdentities(states), asked));
+      const claimed = claimedIdentities(states)
+        .filter((i) => identitySource(i) !== undefined)
+        .slice(0, MAX_EXPAND);
+      const more = await Promise.all(this.identitySources(claimed, asked));
       if (more.length) {
         results.push(...more);
         states = await mergeChains(key, results, ctx.now());
