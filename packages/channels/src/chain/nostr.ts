@@ -168,18 +168,25 @@ export async function publishChainToNostr(
   const current = events
     .filter((s) => s.event.pubkey === pubkey && s.event.kind === CHAIN_KIND)
     .reduce((t, s) => Math.max(t, s.event.created_at), 0);
-  const event = await signEvent(
-    {
-      kind: CHAIN_KIND,
-      created_at: Math.max(ctx.now(), current + 1),
-      tags: [['d', CHAIN_D_TAG]],
-      content: exportBundle(state.events),
-    },
-    secretKey,
-  );
-  const targets = await Promise.all(
-    mergeRelays(relays, listed).map((r) => publishToRelay(r, event, opts)),
-  );
+  const relaysToSend = mergeRelays(relays, listed);
+  const sign = (createdAt: number) =>
+    signEvent(
+      {
+        kind: CHAIN_KIND,
+        created_at: createdAt,
+        tags: [['d', CHAIN_D_TAG]],
+        content: exportBundle(state.events),
+      },
+      secretKey,
+    );
+  let event = await sign(Math.max(ctx.now(), current + 1));
+  let targets = await Promise.all(relaysToSend.map((r) => publishToRelay(r, event, opts)));
+  // A relay that holds a version of the same second keeps the lowest id and says "duplicate"
+  // (NIP-01); its answer to the query above may have been a cached one. One second later wins.
+  if (targets.some((t) => t.ok && /^duplicate:/.test(t.message))) {
+    event = await sign(event.created_at + 1);
+    targets = await Promise.all(relaysToSend.map((r) => publishToRelay(r, event, opts)));
+  }
   const out = targets.map((t) => ({ target: t.relay, ok: t.ok, message: t.message }));
   if (!out.some((t) => t.ok))
     throw new ChannelError(
