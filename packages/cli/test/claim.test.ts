@@ -384,3 +384,38 @@ describe('expiry, clock and requirements', { concurrency: true }, () => {
     assert.equal(ok.code, 0, ok.stderr);
   });
 });
+
+describe('device claims', () => {
+  test('--primary names the primary key in the signed claim; a malformed one is exit 2', async () => {
+    const primary = 'nostr:f9308a019258c31049344f85f89d5229b531c845836f99b08601f113bce036f9';
+    const c = await kez(
+      [
+        'claim',
+        'create',
+        'github:alice',
+        '--key',
+        'ed25519',
+        '--primary',
+        primary,
+        '--encoding',
+        'json',
+      ],
+      {
+        home,
+        env: { KEZ_NOW: String(NOW) },
+      },
+    );
+    assert.equal(c.code, 0, c.stderr);
+    const { claim } = await decodeClaim(c.stdout.trim());
+    assert.equal(claim.primary, primary);
+    assert.notEqual(claim.key, primary);
+    const v = await verify(file(c.stdout.trim()));
+    assert.equal(v.code, 0, v.stderr);
+    const bad = await kez(
+      ['claim', 'create', 'github:alice', '--key', 'ed25519', '--primary', 'nostr:zz'],
+      { home },
+    );
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^kez: .*nostr public key/);
+  });
+});

@@ -24,6 +24,7 @@ interface Opts {
   key: string;
   out?: string;
   passphraseFile?: string;
+  primary?: string;
 }
 
 export const claimCreate = defineCommand<Opts, [string]>({
@@ -58,6 +59,10 @@ export const claimCreate = defineCommand<Opts, [string]>({
     new Option('--expires <when>', 'expiry: a duration (90d, 12h, 2w, 1y) or an ISO date'),
     keyNameOption('--key'),
     new Option('--out <file>', 'write the encoded claim to this file instead of stdout'),
+    new Option(
+      '--primary <key>',
+      'sign as a device of this primary key (its sigchain must list this key as a device)',
+    ),
     passphraseFileOption(),
   ],
   jsonFields: [
@@ -78,6 +83,7 @@ export const claimCreate = defineCommand<Opts, [string]>({
     const subject = parseIdentity(identity);
     const now = deps.now();
     const expiresAt = opts.expires === undefined ? undefined : parseExpires(opts.expires, now);
+    const primary = opts.primary === undefined ? undefined : parseKeyRef(opts.primary).text;
     const store = new KeyStore(deps.env.home);
     const key = await loadSecretKey(deps, store, opts.key, { file: opts.passphraseFile });
     const claim = await createClaim({
@@ -86,6 +92,7 @@ export const claimCreate = defineCommand<Opts, [string]>({
       secretKey: key.secret,
       now,
       ...(expiresAt === undefined ? {} : { expiresAt }),
+      ...(primary === undefined ? {} : { primary }),
     });
     const encoded = await encodeClaim(claim, opts.encoding);
     const ref = parseKeyRef(claim.key);
