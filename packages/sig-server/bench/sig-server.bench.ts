@@ -28,8 +28,11 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+// The server hashes with node:crypto; so does the validation measured here.
+import '../src/node-hash.js';
 import type { ChainEvent, SuiteName } from '@kez/core';
 import {
+  validateChain,
   createEvent,
   fromHex,
   getSuite,
@@ -181,20 +184,33 @@ async function bundleAppends(
       while (next < chains.length) {
         const c = chains[next++]!;
         const body = c.map((e) => JSON.stringify(e) + '\n').join('');
-        events += await post(
-          `${base}/v1/chains/${encodeURIComponent(c[0]!.chain)}/events`,
-          body,
-          'application/jsonl',
-        );
+        // Not `events += await …`: that reads `events` before the await and loses other workers' counts.
+        const n = await post(`${base}/v1/chains/${c[0]!.chain}/events`, body, 'application/jsonl');
+        events += n;
       }
     }),
   );
   return { wall: events / ((performance.now() - t0) / 1000), cpu: events / (cpuOf(pid) - c0) };
 }
 
+/** core validateChain over each chain here, in this process: what every append runs, without HTTP or storage. */
+async function validateOnly(chains: ChainEvent[][], now: number): Promise<Rate> {
+  const events = chains.reduce((n, c) => n + c.length, 0);
+  const copies = chains.map((c) => JSON.parse(JSON.stringify(c)) as unknown[]);
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (const c of copies) {
+    const state = await validateChain(c, { now });
+    if (state.end.kind !== 'complete') throw new Error(`validate: ${state.end.kind}`);
+  }
+  const wall = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  return { wall: events / wall, cpu: events / ((c.user + c.system) / 1e6) };
+}
+
 /** Events/s appended one request per event to one growing chain. */
 async function singleAppends(base: string, pid: number, chain: ChainEvent[]): Promise<Rate> {
-  const url = `${base}/v1/chains/${encodeURIComponent(chain[0]!.chain)}/events`;
+  const url = `${base}/v1/chains/${chain[0]!.chain}/events`;
   const c0 = cpuOf(pid);
   const t0 = performance.now();
   for (const e of chain) await post(url, JSON.stringify(e), 'application/json');
@@ -257,19 +273,25 @@ async function main() {
       ] as const) {
         const raws: Rate[] = [];
         const apps: Rate[] = [];
+        const vals: Rate[] = [];
         for (let r = 0; r < ROUNDS; r++) {
           const batch = await Promise.all(
             Array.from({ length: chains }, () => chainOf(suite, per, now)),
           );
           raws.push(await rawVerify(batch.flat()));
+          vals.push(await validateOnly(batch, now));
           apps.push(await bundleAppends(sig.url, sigPid, batch));
         }
         const raw = med(raws);
         const app = med(apps);
+        const val = med(vals);
         const wall = app.wall / raw.wall;
         const cpu = app.cpu / raw.cpu;
         console.log(`${suite.padEnd(8)} verified appends (bundles of ${per})  ${show(app)}`);
         console.log(`${suite.padEnd(8)} raw verifications                  ${show(raw)}`);
+        console.log(
+          `${suite.padEnd(8)} core validateChain alone           ${show(val)}   = ${(val.cpu / raw.cpu).toFixed(2)}× raw per CPU-s (what each append runs)`,
+        );
         console.log(
           `${suite.padEnd(8)} appends / raw  ${wall.toFixed(2)}× wall, ${cpu.toFixed(2)}× per CPU-s   (target ≥ 0.70) ${verdict(Math.max(wall, cpu), 0.7)}`,
         );

@@ -1,8 +1,11 @@
 /**
  * createApp(deps) → the sig-server's hono app, not listening (style §6 rule
  * 16): tests call app.request(), server.ts binds it to a socket. Handlers
- * validate → core → store → JSON; middleware only for cross-cutting work;
- * one onError turns every error into `{ error, message }`.
+ * validate → core → store → JSON. The cross-cutting work (request id, rate
+ * limit, deadline, errors, metrics, log) wraps each handler
+ * (http/instrument.ts) instead of being hono middleware — one handler per
+ * route is markedly faster; the one error mapping serves both the wrapper and
+ * app.onError.
  */
 import './node-hash.js';
 import type { Context } from 'hono';
