@@ -1,15 +1,18 @@
 /**
  * The receiving side of chat.bench.ts's latency test, in a worker thread so
  * that sender and receiver do not share an event loop (they are different
- * machines in real life). Latency = arrival − the send time carried in the
- * payload, both from performance.timeOrigin + performance.now().
+ * machines in real life). For message i it records when it arrived (before
+ * any check) and, for kez-chat, when it had been checked; times are
+ * performance.timeOrigin + performance.now(), comparable across threads.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { connect } from '@nats-io/transport-node';
-import { ChatClient, createSigner } from '../src/index.js';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { ChatClient, createSigner, roomWildcard } from '../src/index.js';
 
 interface Job {
-  mode: 'kez' | 'raw';
+  /** raw: plain NATS; kez: a logged-in member, arrivals only; kez-checked: every event checked too. */
+  mode: 'kez' | 'kez-checked' | 'raw';
   url: string;
   n: number;
   room: string;
@@ -19,36 +22,49 @@ interface Job {
 
 const job = workerData as Job;
 const now = () => performance.timeOrigin + performance.now();
-const lat: number[] = [];
+const arrived = new Float64Array(job.n).fill(NaN);
+const checked = new Float64Array(job.n).fill(NaN);
+let count = 0;
 let finish!: () => void;
 const done = new Promise<void>((r) => (finish = r));
-const arrived = (sentAt: number) => {
-  lat.push(now() - sentAt);
-  if (lat.length >= job.n) finish();
-};
+const INDEX = /"text":"bench (\d+)"/;
 
+let nc: NatsConnection;
+let bob: ChatClient | undefined;
 if (job.mode === 'raw') {
-  const nc = await connect({ servers: job.url, user: 'bench', pass: 'bench' });
+  nc = await connect({ servers: job.url, user: 'bench', pass: 'bench' });
   const sub = nc.subscribe('bench.raw');
   void (async () => {
-    for await (const m of sub) arrived(Number(m.string()));
+    for await (const m of sub) {
+      arrived[Number(m.string())] = now();
+      if (++count >= job.n) finish();
+    }
   })();
-  await nc.flush();
-  parentPort!.postMessage({ ready: true });
-  await Promise.race([done, new Promise((r) => setTimeout(r, job.n + 15_000))]);
-  await nc.close();
 } else {
   const signer = createSigner(job.suite, Uint8Array.from(Buffer.from(job.secretHex, 'hex')));
-  const bob = await ChatClient.connect({ servers: job.url, signer });
-  // Delivered = received, shape and subject checked, signature verified, sender's key bound.
-  const w = bob.watch({ room: job.room }, (it) => {
-    if (it.kind === 'event' && it.event.text?.startsWith('bench '))
-      arrived(Number(it.event.text.split(' ')[2]));
-  });
-  await w.ready;
-  parentPort!.postMessage({ ready: true });
-  await Promise.race([done, new Promise((r) => setTimeout(r, job.n + 15_000))]);
-  w.stop();
-  await bob.close();
+  bob = await ChatClient.connect({ servers: job.url, signer });
+  nc = bob.nc;
+  // Arrival: the raw bytes, before any check (a second subscription on the same connection).
+  const raw = nc.subscribe(roomWildcard(job.room));
+  const checking = job.mode === 'kez-checked';
+  void (async () => {
+    for await (const m of raw) {
+      const i = INDEX.exec(m.string())?.[1];
+      if (i === undefined) continue;
+      arrived[Number(i)] = now();
+      if (!checking && ++count >= job.n) finish();
+    }
+  })();
+  // Checked: shape and subject, signature, the sender's key bound — what a reader sees.
+  if (checking)
+    bob.watch({ room: job.room }, (it) => {
+      if (it.kind !== 'event' || !it.event.text?.startsWith('bench ')) return;
+      checked[Number(it.event.text.slice(6))] = now();
+      if (++count >= job.n) finish();
+    });
 }
-parentPort!.postMessage({ lat, lost: job.n - lat.length });
+await nc.flush();
+parentPort!.postMessage({ ready: true });
+await Promise.race([done, new Promise((r) => setTimeout(r, job.n + 15_000))]);
+parentPort!.postMessage({ arrived, checked });
+await (bob ? bob.close() : nc.close());

@@ -53,7 +53,12 @@ export type { ChatEvent, ChatOp, EventBody, Place, CheckedEvent } from './messag
 export * from './subjects.js';
 export type * from './api.js';
 export { ChatClient, ChatError } from './client/chat-client.js';
-export type { ChatClientOptions, HistoryResult, Watch } from './client/chat-client.js';
+export type {
+  ChatClientOptions,
+  HistoryResult,
+  PreparedEvent,
+  Watch,
+} from './client/chat-client.js';
 export { KeyBindings } from './client/bindings.js';
 export type { Binding } from './client/bindings.js';
 export { foldTimeline, toTimelineItem, PRESENCE } from './client/timeline.js';

@@ -62,6 +62,15 @@ export class ChatError extends Error {
   }
 }
 
+/** A signed event ready to publish. */
+export interface PreparedEvent {
+  event: ChatEvent;
+  /** Its JCS: the bytes that are sent. */
+  text: string;
+  id: string;
+  subject: string;
+}
+
 /** A live subscription started by `watch`. */
 export interface Watch {
   stop(): void;
@@ -210,24 +219,38 @@ export class ChatClient {
     return (await this.api('members', { room })).members;
   }
 
+  /** Sign an event and work out where it goes, without sending it. */
+  prepare(place: Place, body: EventBody): PreparedEvent {
+    const event = signChatEvent(this.#signer, this.userId, place, body, this.#now());
+    const text = encodeChatEvent(event);
+    return {
+      event,
+      text,
+      // The event id is SHA-256 of its JCS (SPEC §4.5), which `text` already is.
+      id: toHex(sha256(utf8(text))),
+      subject:
+        'room' in place
+          ? roomEventSubject(place.room, userToken(this.userId))
+          : dmSubject(userToken(place.to), userToken(this.userId)),
+    };
+  }
+
+  /** Publish a prepared event; resolves once the stream has stored it (its sequence number). */
+  async publishPrepared(p: PreparedEvent): Promise<number> {
+    const ack = await this.#js.publish(p.subject, te.encode(p.text), {
+      msgID: p.id, // a retried publish is stored once
+      timeout: this.#timeout,
+    });
+    return ack.seq;
+  }
+
   /** Sign and publish an event; resolves once the stream has stored it. */
   async publish(
     place: Place,
     body: EventBody,
   ): Promise<{ id: string; seq: number; event: ChatEvent }> {
-    const event = signChatEvent(this.#signer, this.userId, place, body, this.#now());
-    const text = encodeChatEvent(event);
-    // The event id is SHA-256 of its JCS (SPEC §4.5), which `text` already is.
-    const id = toHex(sha256(utf8(text)));
-    const subject =
-      'room' in place
-        ? roomEventSubject(place.room, userToken(this.userId))
-        : dmSubject(userToken(place.to), userToken(this.userId));
-    const ack = await this.#js.publish(subject, te.encode(text), {
-      msgID: id,
-      timeout: this.#timeout,
-    });
-    return { id, seq: ack.seq, event };
+    const p = this.prepare(place, body);
+    return { id: p.id, seq: await this.publishPrepared(p), event: p.event };
   }
 
   send(place: Place, text: string) {
