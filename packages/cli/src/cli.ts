@@ -11,6 +11,7 @@ import { ExitSignal, describeError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
 import { printError } from './output.js';
+import { loadCommands } from './commands/index.js';
 import { createProgram } from './program.js';
 
 /**
@@ -27,7 +28,7 @@ export async function runCli(
   const early = { noColor: !!vars.NO_COLOR, debug: vars.KEZ_DEBUG === '1' };
   try {
     const session: Session = { deps: createDeps(io, vars, clockMs), exitCode: EXIT.OK };
-    await createProgram(session).parseAsync([...argv], { from: 'user' });
+    await createProgram(session, await loadCommands(argv)).parseAsync([...argv], { from: 'user' });
     return session.exitCode;
   } catch (e) {
     if (e instanceof ExitSignal) return e.exitCode;

@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { CommanderError } from 'commander';
-import type { Session } from './command.js';
-import { COMMANDS, GROUPS } from './commands/index.js';
+import type { CommandModule, Session } from './command.js';
+import { GROUPS } from './commands/index.js';
 import { ExitSignal, UsageError } from './errors.js';
 import { EXIT, formatExitCodes } from './exit-codes.js';
 
@@ -33,9 +33,9 @@ Run "kez <command> --help" for examples, "kez help exit-codes" for the table abo
 
 /**
  * The `kez` program for one run.
- * @example await createProgram(session).parseAsync(['key', 'list'], { from: 'user' })
+ * @example await createProgram(session, await loadCommands(argv)).parseAsync(argv, { from: 'user' })
  */
-export function createProgram(session: Session): Command {
+export function createProgram(session: Session, commands: readonly CommandModule[]): Command {
   const { io } = session.deps;
   const program = new Command('kez')
     .description('KEZ: keys, signed identity claims and their verification')
@@ -53,7 +53,7 @@ export function createProgram(session: Session): Command {
   for (const [name, summary] of Object.entries(GROUPS)) {
     program.command(name).summary(summary).description(summary).helpCommand(false);
   }
-  for (const add of COMMANDS) add(program, session);
+  for (const add of commands) add(program, session);
   routeExits(program);
   return program;
 }

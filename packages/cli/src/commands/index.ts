@@ -8,41 +8,12 @@
  *      `run` returns `{ data, human, exitCode? }`; output.ts prints it (human text or --json),
  *      and throws UsageError / LocalError / core's InputError for failures (cli.ts maps them to
  *      exit codes). Use `deps.now()`, `deps.env`, `deps.io` — never process.* directly.
- *   2. import it below and add it to COMMANDS (one line);
+ *   2. add it to its group's loader in LOADERS below (one line);
  *   3. for a new group (sigchain, verify), add one line to GROUPS. Top-level commands
  *      (`kez publish`) leave `group` out and live in src/commands/<name>.ts.
  * --json, --fields and the Examples / JSON fields help sections come for free.
  */
 import type { CommandModule } from '../command.js';
-import { chatHistory } from './chat/history.js';
-import { chatJoin } from './chat/join.js';
-import { chatLeave } from './chat/leave.js';
-import { chatLogin } from './chat/login.js';
-import { chatRooms } from './chat/rooms.js';
-import { chatSend } from './chat/send.js';
-import { chatTail } from './chat/tail.js';
-import { chatTopic } from './chat/topic.js';
-import { claimCreate } from './claim/create.js';
-import { claimVerify } from './claim/verify.js';
-import { help } from './help.js';
-import { keyExport } from './key/export.js';
-import { keyGenerate } from './key/generate.js';
-import { keyImport } from './key/import.js';
-import { keyList } from './key/list.js';
-import { keyShow } from './key/show.js';
-import { publish } from './publish.js';
-import { sigchainAddDevice } from './sigchain/add-device.js';
-import { sigchainAdd } from './sigchain/add.js';
-import { sigchainExport } from './sigchain/export.js';
-import { sigchainImport } from './sigchain/import.js';
-import { sigchainPublish } from './sigchain/publish.js';
-import { sigchainPull } from './sigchain/pull.js';
-import { sigchainRevokeDevice } from './sigchain/revoke-device.js';
-import { sigchainRevoke } from './sigchain/revoke.js';
-import { sigchainRotate } from './sigchain/rotate.js';
-import { sigchainShow } from './sigchain/show.js';
-import { verifyId } from './verify/id.js';
-import { verifyKey } from './verify/key.js';
 
 /** Command groups (`kez <group> <verb>`) and their one-line summaries, in help order. */
 export const GROUPS: Readonly<Record<string, string>> = {
@@ -53,34 +24,58 @@ export const GROUPS: Readonly<Record<string, string>> = {
   chat: 'kez-chat: log in with your key, rooms, signed messages, history, a terminal client',
 };
 
-export const COMMANDS: readonly CommandModule[] = [
-  keyGenerate,
-  keyImport,
-  keyShow,
-  keyList,
-  keyExport,
-  claimCreate,
-  claimVerify,
-  verifyId,
-  verifyKey,
-  publish,
-  sigchainAdd,
-  sigchainRevoke,
-  sigchainRotate,
-  sigchainAddDevice,
-  sigchainRevokeDevice,
-  sigchainShow,
-  sigchainExport,
-  sigchainImport,
-  sigchainPublish,
-  sigchainPull,
-  chatLogin,
-  chatRooms,
-  chatJoin,
-  chatLeave,
-  chatTopic,
-  chatSend,
-  chatHistory,
-  chatTail,
-  help,
-];
+/**
+ * Each group's modules, loaded only when that group runs: `kez claim verify`
+ * never pays for NATS or the channel plugins (a CLI start is most of a short
+ * command's time, and tests and crosstest start it hundreds of times).
+ * Top-level commands are their own entry. Order within a group is help order.
+ */
+export const LOADERS: Readonly<Record<string, () => Promise<CommandModule[]>>> = {
+  key: async () => [
+    (await import('./key/generate.js')).keyGenerate,
+    (await import('./key/import.js')).keyImport,
+    (await import('./key/show.js')).keyShow,
+    (await import('./key/list.js')).keyList,
+    (await import('./key/export.js')).keyExport,
+  ],
+  claim: async () => [
+    (await import('./claim/create.js')).claimCreate,
+    (await import('./claim/verify.js')).claimVerify,
+  ],
+  verify: async () => [
+    (await import('./verify/id.js')).verifyId,
+    (await import('./verify/key.js')).verifyKey,
+  ],
+  publish: async () => [(await import('./publish.js')).publish],
+  sigchain: async () => [
+    (await import('./sigchain/add.js')).sigchainAdd,
+    (await import('./sigchain/revoke.js')).sigchainRevoke,
+    (await import('./sigchain/rotate.js')).sigchainRotate,
+    (await import('./sigchain/add-device.js')).sigchainAddDevice,
+    (await import('./sigchain/revoke-device.js')).sigchainRevokeDevice,
+    (await import('./sigchain/show.js')).sigchainShow,
+    (await import('./sigchain/export.js')).sigchainExport,
+    (await import('./sigchain/import.js')).sigchainImport,
+    (await import('./sigchain/publish.js')).sigchainPublish,
+    (await import('./sigchain/pull.js')).sigchainPull,
+  ],
+  chat: async () => [
+    (await import('./chat/login.js')).chatLogin,
+    (await import('./chat/rooms.js')).chatRooms,
+    (await import('./chat/join.js')).chatJoin,
+    (await import('./chat/leave.js')).chatLeave,
+    (await import('./chat/topic.js')).chatTopic,
+    (await import('./chat/send.js')).chatSend,
+    (await import('./chat/history.js')).chatHistory,
+    (await import('./chat/tail.js')).chatTail,
+  ],
+  help: async () => [(await import('./help.js')).help],
+};
+
+/** The modules a run needs: the group named by the first word, or every group (help, errors). */
+export async function loadCommands(argv: readonly string[]): Promise<CommandModule[]> {
+  const first = argv.find((a) => !a.startsWith('-'));
+  const one = first !== undefined && first !== 'help' ? LOADERS[first] : undefined;
+  if (one) return one();
+  return (await Promise.all(Object.values(LOADERS).map((load) => load()))).flat();
+}
