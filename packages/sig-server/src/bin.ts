@@ -4,11 +4,13 @@
  * DATABASE_URL) and run until SIGTERM or SIGINT, then close gracefully and
  * leave by process.exitCode. Prints its URL on stdout once listening.
  */
-import { startSigServer } from './server.js';
+import { resolveConfig } from './config/config.js';
+import { readEnv } from './config/env.js';
 import { createLogger, errorMessage } from './logger.js';
+import { startSigServer } from './server.js';
 
-const log = createLogger('sig-server');
 try {
+  const log = createLogger('sig-server', { level: resolveConfig(readEnv()).logLevel });
   const server = await startSigServer({ logger: log });
   process.stdout.write(`kez-sig-server listening on ${server.url} (${server.store.kind})\n`);
   const stop = (signal: string) => {
