@@ -4,6 +4,7 @@
  * every conflict a 409, and the final chain valid — in both conflict modes.
  */
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { eventId, parseBundle, validateChain } from '@kez/core';
 import type { ChainEvent } from '@kez/core';
@@ -19,6 +20,7 @@ const PER_WRITER = 12;
 
 let servers: ChildServer[] = [];
 let dbUrl = '';
+const dataDir = tempDir('cluster');
 
 before(async () => {
   dbUrl = (await postgresUrl()).url;
@@ -26,7 +28,7 @@ before(async () => {
   const env = {
     DATABASE_URL: dbUrl,
     KEZ_SIG_MAX_FORK_EVIDENCE: '1000',
-    KEZ_SIG_DATA_DIR: tempDir('cluster'),
+    KEZ_SIG_DATA_DIR: dataDir,
   };
   // Started together: both run the migrations; the advisory lock keeps that safe.
   servers = await Promise.all([spawnServer(env), spawnServer(env)]);
@@ -34,6 +36,7 @@ before(async () => {
 after(async () => {
   for (const s of servers) assert.equal(await s.stop(), 0, s.stderr());
   await stopPostgres();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 interface Tally {

@@ -3,6 +3,7 @@
  * restart every append that got a 2xx is present and every chain validates.
  */
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { eventId, parseBundle, validateChain } from '@kez/core';
 import type { ChainEvent } from '@kez/core';
@@ -99,5 +100,6 @@ test('kill -9 mid-stream: every acknowledged append survives and the chains vali
     assert.equal(r.status, 201);
   } finally {
     assert.equal(await second.stop(), 0);
+    rmSync(dir, { recursive: true, force: true });
   }
 });

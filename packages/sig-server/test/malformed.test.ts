@@ -7,6 +7,7 @@
  * node-server's own request parsing is covered too. Seeded: reproducible.
  */
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { after, before, test } from 'node:test';
 import { exportBundle, getSuite, signingDigest, toHex } from '@kez/core';
@@ -44,12 +45,13 @@ let events: Record<string, unknown>[];
 /** Events signed by the chain key whose prev (and seq) do not follow the stored chain. */
 const wrongPrev: Record<string, unknown>[] = [];
 
+const dataDir = tempDir('malformed');
 before(async () => {
   server = await startSigServer({
     env: {},
     config: {
       port: 0,
-      dataDir: tempDir('malformed'),
+      dataDir,
       rateLimit: null,
       logLevel: 'silent',
       limits: { maxBodyBytes: 64 * 1024 },
@@ -73,7 +75,10 @@ before(async () => {
     wrongPrev.push({ ...rest, sig: toHex(sig) });
   }
 });
-after(async () => server.close());
+after(async () => {
+  await server.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 const post = (body: string | Uint8Array, ct = 'application/json', key = w.chain, q = ''): Case => ({
   kind: '',
