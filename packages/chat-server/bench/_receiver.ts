@@ -44,22 +44,23 @@ if (job.mode === 'raw') {
   const signer = createSigner(job.suite, Uint8Array.from(Buffer.from(job.secretHex, 'hex')));
   bob = await ChatClient.connect({ servers: job.url, signer });
   nc = bob.nc;
-  // Arrival: the raw bytes, before any check (a second subscription on the same connection).
-  const raw = nc.subscribe(roomWildcard(job.room));
-  const checking = job.mode === 'kez-checked';
-  void (async () => {
-    for await (const m of raw) {
-      const i = INDEX.exec(m.string())?.[1];
-      if (i === undefined) continue;
-      arrived[Number(i)] = now();
-      if (!checking && ++count >= job.n) finish();
-    }
-  })();
-  // Checked: shape and subject, signature, the sender's key bound — what a reader sees.
-  if (checking)
+  if (job.mode === 'kez') {
+    // Arrival: the raw bytes, before any check.
+    const raw = nc.subscribe(roomWildcard(job.room));
+    void (async () => {
+      for await (const m of raw) {
+        const i = INDEX.exec(m.string())?.[1];
+        if (i === undefined) continue;
+        arrived[Number(i)] = now();
+        if (++count >= job.n) finish();
+      }
+    })();
+  } else
+    // Checked: shape and subject, signature, the sender's key bound — what a reader sees.
     bob.watch({ room: job.room }, (it) => {
       if (it.kind !== 'event' || !it.event.text?.startsWith('bench ')) return;
-      checked[Number(it.event.text.slice(6))] = now();
+      const i = Number(it.event.text.slice(6));
+      arrived[i] = checked[i] = now();
       if (++count >= job.n) finish();
     });
 }

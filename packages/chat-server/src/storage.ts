@@ -40,7 +40,7 @@ export async function ensureChatStorage(
     max_age: (opts.maxAgeSeconds ?? 0) * 1e9,
     max_bytes: opts.maxBytes ?? 1024 ** 3,
     max_msg_size: 64 * 1024,
-    // Publishers set Nats-Msg-Id to the event id: a retried publish is stored once.
+    // Nats-Msg-Id dedupe window (chat clients do not set the header: an event is its own id).
     duplicate_window: 120 * 1e9,
   };
   try {

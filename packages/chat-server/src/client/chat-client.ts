@@ -7,8 +7,6 @@
  * Permissions come with the log-in, so after joining or leaving a room the
  * client logs in again (a forced reconnect) to get a JWT that says so.
  */
-import { jetstream } from '@nats-io/jetstream';
-import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import type { ApiReplies, ApiRequests, RoomSummary } from '../api.js';
@@ -30,6 +28,7 @@ import {
   userToken,
 } from '../subjects.js';
 import type { ApiOp } from '../subjects.js';
+import { AckCollector } from './acks.js';
 import { KeyBindings } from './bindings.js';
 import { toTimelineItem } from './timeline.js';
 import type { PresenceStatus, TimelineItem } from './timeline.js';
@@ -102,7 +101,7 @@ export class ChatClient {
   readonly userId: string;
   readonly key: string;
   readonly #signer: SyncSigner;
-  readonly #js: JetStreamClient;
+  readonly #acks: AckCollector;
   readonly #bindings: KeyBindings;
   readonly #now: () => number;
   readonly #timeout: number;
@@ -117,7 +116,7 @@ export class ChatClient {
     this.userId = userId;
     this.key = opts.signer.key;
     this.#signer = opts.signer;
-    this.#js = jetstream(nc);
+    this.#acks = new AckCollector(nc, `${inboxPrefix(userToken(opts.signer.key))}.acks`);
     this.#bindings = new KeyBindings(opts.chains);
     this.#now = nowMs;
     this.#timeout = opts.timeoutMs ?? 5000;
@@ -236,12 +235,8 @@ export class ChatClient {
   }
 
   /** Publish a prepared event; resolves once the stream has stored it (its sequence number). */
-  async publishPrepared(p: PreparedEvent): Promise<number> {
-    const ack = await this.#js.publish(p.subject, te.encode(p.text), {
-      msgID: p.id, // a retried publish is stored once
-      timeout: this.#timeout,
-    });
-    return ack.seq;
+  publishPrepared(p: PreparedEvent): Promise<number> {
+    return this.#acks.publish(p.subject, te.encode(p.text), this.#timeout);
   }
 
   /** Sign and publish an event; resolves once the stream has stored it. */
@@ -325,6 +320,7 @@ export class ChatClient {
   }
 
   async close(): Promise<void> {
+    this.#acks.close();
     await this.nc.close();
   }
 }

@@ -108,11 +108,15 @@ export interface ShownMessage {
 export function foldTimeline(items: readonly TimelineItem[]): (ShownMessage | TimelineItem)[] {
   const out: (ShownMessage | TimelineItem)[] = [];
   const byId = new Map<string, ShownMessage>();
+  const seen = new Set<string>();
   for (const it of items) {
     if (it.kind !== 'event') {
       if (it.kind !== 'presence') out.push(it);
       continue;
     }
+    // The same signed event stored twice (a sender re-published it) counts once.
+    if (seen.has(it.id)) continue;
+    seen.add(it.id);
     const e = it.event;
     if (e.op === 'message') {
       const shown: ShownMessage = {
