@@ -125,6 +125,9 @@ export async function startChat() {
       KEZ_SIG_HOST: '127.0.0.1',
       KEZ_SIG_PORT: String(PORTS.sig),
       KEZ_SIG_DATA_DIR: join(root, 'data/sig'),
+      // The chat-server looks up one sigchain per log-in of a new key, all from one address.
+      KEZ_SIG_RATE_PER_SECOND: '200',
+      KEZ_SIG_RATE_BURST: '2000',
     },
     (o) => o.includes('listening on'),
   );
