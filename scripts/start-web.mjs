@@ -43,6 +43,11 @@ function stopPrevious(pidFile) {
   }
 }
 
+/** Stop the kez-web this script started (npm start calls it on Ctrl-C). */
+export function stopWeb() {
+  stopPrevious(join(DATA, 'kez-web.pid'));
+}
+
 export function serveWeb() {
   const vite = join(root, 'node_modules/vite/bin/vite.js');
   const b = spawnSync(process.execPath, [vite, 'build'], { cwd: WEB, stdio: 'inherit' });

@@ -4,14 +4,14 @@
 // Install, build, put `kez` on PATH, run a first example (a throwaway key in a
 // temp KEZ_HOME → a claim for dns:example.com → verify it offline), start the
 // kez-chat stack (nats-server, sig-server, chat-server) and the web app, print
-// the URLs, and keep running until Ctrl-C, which stops the chat stack.
+// the URLs, and keep running until Ctrl-C, which stops all of it.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { build, ensureNodeModules, root } from './lib.mjs';
-import { serveWeb } from './start-web.mjs';
-import { chatRunning, startChat, stopChat } from './start-chat.mjs';
+import { serveWeb, stopWeb } from './start-web.mjs';
+import { startChat, stopChat } from './start-chat.mjs';
 
 const MAIN = join(root, 'packages/cli/dist/main.js');
 /** How to call kez: `kez` once linked, else node + the built entry. */
@@ -35,17 +35,17 @@ try {
 } catch (e) {
   console.error(`kez: ${e instanceof Error ? e.message : String(e)}`);
   await stopChat();
+  stopWeb();
   process.exit(1);
 }
 console.error('\nDone. Try: kez --help');
-if (chatRunning()) {
-  console.error('The chat stack keeps running; press Ctrl-C to stop it.');
-  await new Promise((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  await stopChat();
-}
+console.error('The local stack keeps running; press Ctrl-C to stop it.');
+await new Promise((resolve) => {
+  process.once('SIGINT', resolve);
+  process.once('SIGTERM', resolve);
+});
+await stopChat();
+stopWeb();
 
 function buildAll() {
   build();
