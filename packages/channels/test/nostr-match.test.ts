@@ -7,7 +7,7 @@ import { getSuite, npubEncode, toHex } from '@kez/core';
 import { signEvent } from '../src/nostr/event.js';
 import type { NostrEvent } from '../src/nostr/event.js';
 import { mergeRelays, normalizeRelayUrl, proofFilters } from '../src/nostr/locate.js';
-import { matchProof, writeRelays } from '../src/nostr/match.js';
+import { authenticEvents, decideProof, matchProof, writeRelays } from '../src/nostr/match.js';
 import type { RelayQuery } from '../src/nostr/relay.js';
 
 const nostr = getSuite('nostr');
@@ -140,6 +140,46 @@ describe('matchProof', () => {
       'timeout',
       'wss://down',
     ]);
+  });
+});
+
+describe('authenticEvents in two rounds (configured relays, then NIP-65 ones)', () => {
+  test('the second round checks only events the first did not accept, and decides the same', async () => {
+    const a = key();
+    const ev = await proof(a.sk, 'kez:z1:A', NOW - 5);
+    const neu = await proof(a.sk, 'kez:z1:B', NOW);
+    const forged = { ...(await proof(a.sk, 'kez:z1:C')), content: 'kez:z1:D' };
+    const round1 = [answer('wss://r1', [ev])];
+    const round2 = [answer('wss://r2', [ev, neu, forged])];
+    const suite = getSuite('nostr');
+    const verify = suite.verify;
+    let checks = 0;
+    suite.verify = (...args) => {
+      checks++;
+      return verify.apply(suite, args);
+    };
+    let first, both;
+    try {
+      first = await authenticEvents(round1, NOW);
+      assert.equal(checks, 1);
+      both = await authenticEvents(round2, NOW, first);
+      // ev was accepted in round 1: only neu's signature is checked now (forged fails at its id).
+      assert.equal(checks, 2);
+    } finally {
+      suite.verify = verify;
+    }
+    assert.deepEqual(
+      both.events.map((s) => [s.event.id, s.relay]),
+      [
+        [ev.id, 'wss://r1'],
+        [neu.id, 'wss://r2'],
+      ],
+    );
+    assert.equal(both.junk.length, 1);
+    assert.deepEqual(
+      decideProof(a.hex, [...round1, ...round2], both),
+      await matchProof(a.hex, [...round1, ...round2], NOW),
+    );
   });
 });
 

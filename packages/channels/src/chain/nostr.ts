@@ -75,11 +75,16 @@ export async function fetchFromNostr(keyRef: string, ctx: ChannelContext): Promi
     .map((r) => normalizeRelayUrl(r, { trusted: false, allowPrivate: ctx.config.allowPrivate }))
     .filter((r): r is string => r !== undefined);
   const more = mergeRelays(relays, listed, MAX_RELAYS).filter((r) => !relays.includes(r));
-  if (more.length)
-    queries.push(
-      ...(await Promise.all(more.map((r) => queryRelay(r, chainFilters(pubkey, false), opts)))),
+  let checked = first;
+  if (more.length) {
+    const extra = await Promise.all(
+      more.map((r) => queryRelay(r, chainFilters(pubkey, false), opts)),
     );
-  const { events } = more.length ? await authenticEvents(queries, ctx.now()) : first;
+    queries.push(...extra);
+    // Events of the first answers are not checked twice.
+    checked = await authenticEvents(extra, ctx.now(), first);
+  }
+  const { events } = checked;
   const versions = events.filter(
     (s) =>
       s.event.pubkey === pubkey &&

@@ -6,7 +6,7 @@
 import type { Identity } from '@kez/core';
 import type { ChannelContext, FetchOutcome } from '../types.js';
 import { authorKey, MAX_RELAYS, mergeRelays, normalizeRelayUrl, proofFilters } from './locate.js';
-import { authenticEvents, matchProof, writeRelays } from './match.js';
+import { authenticEvents, decideProof, writeRelays } from './match.js';
 import { queryRelay } from './relay.js';
 import type { RelayOptions, RelayQuery } from './relay.js';
 
@@ -66,14 +66,18 @@ export async function fetchNostrProof(
   );
 
   // NIP-65 outbox: the author publishes to their write relays; ask those too.
-  const { events } = await authenticEvents(queries, ctx.now());
-  const listed = writeRelays(events, pubkey)
+  const now = ctx.now();
+  let checked = await authenticEvents(queries, now);
+  const listed = writeRelays(checked.events, pubkey)
     .map((r) => normalizeRelayUrl(r, { trusted: false, allowPrivate: ctx.config.allowPrivate }))
     .filter((r): r is string => r !== undefined);
   const more = mergeRelays(first, listed).filter((r) => !first.includes(r));
-  if (more.length)
-    queries.push(
-      ...(await Promise.all(more.map((r) => queryRelay(r, proofFilters(pubkey, false), opts)))),
+  if (more.length) {
+    const extra = await Promise.all(
+      more.map((r) => queryRelay(r, proofFilters(pubkey, false), opts)),
     );
-  return matchProof(pubkey, queries, ctx.now());
+    queries.push(...extra);
+    checked = await authenticEvents(extra, now, checked);
+  }
+  return decideProof(pubkey, queries, checked);
 }

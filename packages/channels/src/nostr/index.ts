@@ -13,7 +13,7 @@ export { fetchNostrProof } from './fetch.js';
 export { publishNostrProof, proofEvent, sendEvent } from './publish.js';
 export { checkEvent, computeEventId, parseEvent, serializeEvent, signEvent } from './event.js';
 export type { NostrEvent, UnsignedEvent } from './event.js';
-export { matchProof, authenticEvents, writeRelays } from './match.js';
+export { matchProof, decideProof, authenticEvents, writeRelays } from './match.js';
 export { proofFilters, normalizeRelayUrl, PROOF_KIND, PROOF_D_TAG } from './locate.js';
 export { queryRelay, publishToRelay } from './relay.js';
 export type { RelayOptions, RelayQuery, RelayPublish, Filter } from './relay.js';

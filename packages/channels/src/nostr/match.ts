@@ -24,10 +24,19 @@ export interface Authentic {
   junk: { relay: string; why: string }[];
 }
 
-/** Every event the relays sent that passes NIP-01 (shape, id, BIP-340 sig, time), once per id. */
-export async function authenticEvents(queries: RelayQuery[], now: number): Promise<Authentic> {
-  const out: Authentic = { events: [], junk: [] };
-  const seen = new Set<string>();
+/**
+ * Every event the relays sent that passes NIP-01 (shape, id, BIP-340 sig,
+ * time), once per id. With `after` (the result for earlier answers of the
+ * same lookup), events it already holds are not checked again and the result
+ * includes it: a lookup that asks more relays checks each event once.
+ */
+export async function authenticEvents(
+  queries: RelayQuery[],
+  now: number,
+  after?: Authentic,
+): Promise<Authentic> {
+  const out: Authentic = { events: [...(after?.events ?? [])], junk: [...(after?.junk ?? [])] };
+  const seen = new Set(out.events.map((s) => s.event.id));
   for (const q of queries) {
     for (const raw of q.events) {
       let ev: NostrEvent;
@@ -127,7 +136,15 @@ export async function matchProof(
   queries: RelayQuery[],
   now: number,
 ): Promise<FetchOutcome> {
-  const { events, junk } = await authenticEvents(queries, now);
+  return decideProof(pubkey, queries, await authenticEvents(queries, now));
+}
+
+/** matchProof for answers already checked by authenticEvents (each event is verified once). */
+export function decideProof(
+  pubkey: string,
+  queries: RelayQuery[],
+  { events, junk }: Authentic,
+): FetchOutcome {
   const asked = queries.map((q) => q.relay).join(', ');
   const deletions = events
     .filter((s) => s.event.kind === DELETION_KIND && s.event.pubkey === pubkey)
