@@ -6,7 +6,7 @@
  */
 import { ChannelError, InputError } from '@kez/core';
 import type { Identity } from '@kez/core';
-import type { ChannelContext, FetchOutcome, ProofText } from '../types.js';
+import type { ChannelContext, FetchOutcome, NetResponse, ProofText } from '../types.js';
 import { verifyRecordProof } from './commit.js';
 import type { RecordProof } from './commit.js';
 import type { AtprotoKey } from './did-key.js';
@@ -44,13 +44,21 @@ const absent = (location: string, detail: string) => new Stop({ type: 'absent', 
 const failed = (reason: ChannelError['code'], location: string, detail: string) =>
   new Stop({ type: 'failed', reason, location, detail });
 
-/** SPEC §7.5 step 1: DNS TXT `_atproto.<handle>`, then `https://<handle>/.well-known/atproto-did`. */
+/**
+ * SPEC §7.5 step 1: DNS TXT `_atproto.<handle>`, then
+ * `https://<handle>/.well-known/atproto-did`. Both are asked at once (as the
+ * atproto reference resolver does); the DNS answer still wins, so this only
+ * saves the HTTPS round trip when DNS holds no DID.
+ */
 async function resolveHandle(
   handle: string,
   ctx: ChannelContext,
   ep: BlueskyEndpoints,
 ): Promise<{ did: string; via: string }> {
   const name = handleTxtName(handle);
+  const url = handleWellKnownUrl(handle, ep);
+  const web = ctx.net.fetch(url, { maxBytes: 2048 });
+  web.catch(() => undefined); // an answer DNS made unneeded must not be an unhandled rejection
   let dnsFailure: ChannelError | undefined;
   try {
     const dids = didsFromTxt(await ctx.net.resolveTxt(name));
@@ -69,10 +77,9 @@ async function resolveHandle(
     if (!(e instanceof ChannelError)) throw e;
     dnsFailure = e;
   }
-  const url = handleWellKnownUrl(handle, ep);
   let res;
   try {
-    res = await ctx.net.fetch(url, { maxBytes: 2048 });
+    res = await web;
   } catch (e) {
     if (!(e instanceof ChannelError)) throw e;
     // Neither route answered: nothing definitive was learned (SPEC §7.1).
@@ -95,16 +102,21 @@ async function resolveHandle(
   throw failed('http_error', url, `${url} answered HTTP ${res.status}`);
 }
 
-/** SPEC §7.5 steps 2 and 4: the DID document, its handles, PDS and repo key. */
+/**
+ * SPEC §7.5 steps 2 and 4: the DID document, its handles, PDS and repo key.
+ * `onDid` is told the DID as soon as it is known, before the document is fetched.
+ */
 async function resolveDid(
   identity: Identity,
   ctx: ChannelContext,
   ep: BlueskyEndpoints,
+  onDid?: (did: string) => void,
 ): Promise<Resolved> {
   const id = identity.id;
   const { did, via } = id.startsWith('did:')
     ? { did: id, via: undefined }
     : await resolveHandle(id, ctx, ep);
+  onDid?.(did);
   const docUrl = didDocumentUrl(did, ep);
   const res = await ctx.net.fetch(docUrl, {
     headers: { accept: 'application/did+ld+json, application/json' },
@@ -124,7 +136,24 @@ async function resolveDid(
   return { id, did, ...(via ? { via } : {}), doc, docUrl };
 }
 
-/** Fetch one record's proof CAR and check it; undefined when the PDS says the record is not there. */
+/** GET a record with its proof (a CAR). */
+function requestRecord(
+  ctx: ChannelContext,
+  pds: string,
+  did: string,
+  collection: string,
+  rkey: string,
+): Promise<NetResponse> {
+  return ctx.net.fetch(getRecordUrl(pds, did, collection, rkey), {
+    headers: { accept: 'application/vnd.ipld.car' },
+    maxBytes: MAX_API_BYTES,
+  });
+}
+
+/**
+ * Fetch one record's proof CAR (or take the answer of a request already
+ * under way) and check it; undefined when the PDS says the record is not there.
+ */
 async function fetchProof(
   ctx: ChannelContext,
   pds: string,
@@ -132,12 +161,10 @@ async function fetchProof(
   key: AtprotoKey,
   collection: string,
   rkey: string,
+  pending?: Promise<NetResponse>,
 ): Promise<RecordProof | undefined> {
   const url = getRecordUrl(pds, r.did, collection, rkey);
-  const res = await ctx.net.fetch(url, {
-    headers: { accept: 'application/vnd.ipld.car' },
-    maxBytes: MAX_API_BYTES,
-  });
+  const res = await (pending ?? requestRecord(ctx, pds, r.did, collection, rkey));
   if (res.status === 400 || res.status === 404) {
     // xrpc errors: {"error":"RecordNotFound"} is definitive; anything else is not.
     let error: unknown;
@@ -187,33 +214,46 @@ async function fetchPostProofs(
     if (/^[A-Za-z0-9._:~-]{1,512}$/.test(rkey)) rkeys.push(rkey);
     if (rkeys.length >= MAX_POST_PROOFS) break;
   }
+  // The listing is only a hint: the text judged is the one under the signed commit.
+  // The (at most MAX_POST_PROOFS) proofs are fetched at once.
+  const settled = await Promise.allSettled(
+    rkeys.map((rkey) => fetchProof(ctx, pds, r, key, POST_COLLECTION, rkey)),
+  );
   const out: ProofText[] = [];
-  for (const rkey of rkeys) {
-    // The listing is only a hint: the text judged is the one under the signed commit.
-    const proof = await fetchProof(ctx, pds, r, key, POST_COLLECTION, rkey);
+  settled.forEach((s, i) => {
+    // The first post in listing order that failed decides, as when they were fetched in turn.
+    if (s.status === 'rejected') throw s.reason;
+    const proof = s.value;
     if (proof?.record)
       out.push(
         proofText(
           r,
           proof,
           recordText(proof.record.value),
-          recordUri(r.did, POST_COLLECTION, rkey),
+          recordUri(r.did, POST_COLLECTION, rkeys[i]!),
         ),
       );
-  }
+  });
   return out;
 }
 
 async function walk(identity: Identity, ctx: ChannelContext): Promise<FetchOutcome> {
   const ep = blueskyEndpoints(ctx.config);
-  const r = await resolveDid(identity, ctx, ep);
+  // With a configured PDS (a mirror) the record need not wait for the DID
+  // document: it is asked for at once, and still checked against the document's key.
+  let early: Promise<NetResponse> | undefined;
+  const r = await resolveDid(identity, ctx, ep, (did) => {
+    if (!ep.pds) return;
+    early = requestRecord(ctx, ep.pds, did, PROOF_COLLECTION, PROOF_RKEY);
+    early.catch(() => undefined); // awaited below unless the document already ended the walk
+  });
   const pds = ep.pds ?? r.doc.pds;
   if (!pds)
     throw failed('bad_response', r.docUrl, `the DID document of ${r.did} names no #atproto_pds`);
   if (!r.doc.key) throw failed('bad_response', r.docUrl, r.doc.keyProblem ?? 'no #atproto key');
   const key = r.doc.key;
   const uri = recordUri(r.did, PROOF_COLLECTION, PROOF_RKEY);
-  const proof = await fetchProof(ctx, pds, r, key, PROOF_COLLECTION, PROOF_RKEY);
+  const proof = await fetchProof(ctx, pds, r, key, PROOF_COLLECTION, PROOF_RKEY, early);
   if (proof?.record)
     return { type: 'found', texts: [proofText(r, proof, recordText(proof.record.value), uri)] };
   const posts = await fetchPostProofs(ctx, pds, r, key);
