@@ -19,8 +19,8 @@ export type {
 export { EVENT_FAULTS } from './faults.js';
 export type { EventFault } from './faults.js';
 export type * from './state.js';
-export { validateChain } from './validate.js';
-export type { ValidateOptions } from './validate.js';
+export { extendChain, validateChain } from './validate.js';
+export type { ExtendOptions, ValidateOptions } from './validate.js';
 export { judgeClaim } from './judge.js';
 export type { ChainVerdict } from './judge.js';
 export { roleAt } from './rules.js';

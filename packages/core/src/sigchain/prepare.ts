@@ -38,6 +38,43 @@ export interface PreparedEvent {
   claim?: { id: string; key: KeyRef; sig: Uint8Array; digest: Uint8Array };
 }
 
+/**
+ * What the walk (SPEC §8.5 step 3) needs of an authentic event: its
+ * signatures are checked, so the bytes and digests are let go — a state
+ * that can be extended (extendChain) keeps these for every authentic event.
+ */
+export interface WalkEvent {
+  obj: EventObject;
+  seq: number;
+  prev: string | null;
+  created_at: number;
+  signer: KeyRef;
+  op: unknown;
+  id: string;
+  strict: PreparedEvent['strict'];
+  /** add with a well-formed claim: the claim's id. */
+  claimId?: string;
+  /** add: the claim's signature verified. */
+  claimOk: boolean;
+}
+
+/** The walk's view of `p`, whose signatures verified; `claimOk`: the added claim's did too. */
+export function walkEvent(p: PreparedEvent, claimOk: boolean): WalkEvent {
+  const w: WalkEvent = {
+    obj: p.obj,
+    seq: p.seq,
+    prev: p.prev,
+    created_at: p.created_at,
+    signer: p.signer,
+    op: p.op,
+    id: p.id,
+    strict: p.strict,
+    claimOk,
+  };
+  if (p.claim) w.claimId = p.claim.id;
+  return w;
+}
+
 /** Thrown inside prepareEvent; becomes a DroppedEvent. */
 export class DropError extends Error {
   constructor(

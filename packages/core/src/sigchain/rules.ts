@@ -7,7 +7,7 @@
 import { EVENT_OPS } from './event.js';
 import type { ChainEvent } from './event.js';
 import type { EventFault } from './faults.js';
-import type { PreparedEvent } from './prepare.js';
+import type { WalkEvent } from './prepare.js';
 import type { ChainPoint, ChainState, DeviceInfo, RotatedKey } from './state.js';
 
 /** The state being built, with an index of the rotated-away keys. */
@@ -56,7 +56,7 @@ const KNOWN_OPS: readonly unknown[] = EVENT_OPS;
  * SPEC §8.5 step 3: does `p` link to the applied head and is its signer
  * authorised (§8.6) for its op? null when it belongs in L.
  */
-export function authorise(w: Working, p: PreparedEvent): Fault | null {
+export function authorise(w: Working, p: WalkEvent): Fault | null {
   const s = w.state;
   if (p.seq === 1) {
     if (p.prev !== null) return { why: 'bad_prev', detail: 'seq 1 must have prev null' };
@@ -111,9 +111,9 @@ function isPrimaryKey(w: Working, key: string): boolean {
 /**
  * SPEC §8.5 step 3, the one authorised event at its seq: halt when it is
  * malformed (§8.1, §8.2 against the state), has an unknown op, or goes back
- * in time. `claimSigOk`: the added claim's signature verified.
+ * in time.
  */
-export function checkContent(w: Working, p: PreparedEvent, claimSigOk: boolean): Fault | null {
+export function checkContent(w: Working, p: WalkEvent): Fault | null {
   if ('why' in p.strict) return p.strict;
   const s = w.state;
   if (s.head && p.created_at < s.head.at)
@@ -125,7 +125,7 @@ export function checkContent(w: Working, p: PreparedEvent, claimSigOk: boolean):
   const bad = (detail: string): Fault => ({ why: 'malformed', detail });
   switch (ev.op) {
     case 'add': {
-      if (!claimSigOk) return bad(`the added claim's signature does not verify`);
+      if (!p.claimOk) return bad(`the added claim's signature does not verify`);
       const claim = ev.claim;
       if (claim.key === s.current) {
         if (claim.primary !== undefined)
@@ -161,13 +161,13 @@ export function checkContent(w: Working, p: PreparedEvent, claimSigOk: boolean):
 }
 
 /** SPEC §8.7: apply an event that passed authorise and checkContent. */
-export function applyEvent(w: Working, p: PreparedEvent): void {
+export function applyEvent(w: Working, p: WalkEvent): void {
   const s = w.state;
   const ev = (p.strict as { event: ChainEvent }).event;
   const point: ChainPoint = { seq: p.seq, id: p.id, at: p.created_at };
   switch (ev.op) {
     case 'add': {
-      const id = p.claim!.id;
+      const id = p.claimId!;
       // Already present: no effect; a revoked claim stays revoked (SPEC §9.3: revocation is final).
       if (!Object.hasOwn(s.liveClaims, id) && !Object.hasOwn(s.revokedClaims, id))
         s.liveClaims[id] = { claim: ev.claim, added: point };

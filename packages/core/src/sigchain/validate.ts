@@ -3,18 +3,24 @@
  * ill-typed, foreign and unauthentic ones, then walk seq by seq applying the
  * rules until the chain ends complete, or in a fork, gap, halt or pending
  * event. Never throws on bad data: what is wrong is in the state.
+ *
+ * extendChain does the same for more candidates added to an already
+ * processed set, checking only the new candidates' signatures: what the
+ * prefix's processing found is carried beside its state (a Trail).
  */
 import { CLOCK_SKEW_SECONDS } from '../claim.js';
 import type { KeyRef } from '../keys.js';
 import { objectId } from '../signing.js';
 import { getSuite } from '../suites/index.js';
 import type { KeyCache } from './event.js';
-import { DropError, prepareEvent } from './prepare.js';
-import type { PreparedEvent } from './prepare.js';
-import { applyEvent, authorise, checkContent, roleAt } from './rules.js';
-import type { Working } from './rules.js';
-import type { ChainState, DroppedEvent, UnappliedEvent } from './state.js';
+import { DropError, prepareEvent, walkEvent } from './prepare.js';
+import type { PreparedEvent, WalkEvent } from './prepare.js';
+import type { ChainState, DroppedEvent } from './state.js';
+import { bySeqThenId, lowerBound, merge, settledCopy, trails } from './trail.js';
+import type { Trail } from './trail.js';
+import { walk } from './walk.js';
 
+/** Options of validateChain. */
 export interface ValidateOptions {
   /** The verifier's clock, unix seconds (SPEC §11.8: events up to 300 s ahead are accepted). */
   now: number;
@@ -27,6 +33,9 @@ export interface ValidateOptions {
   /** Signature checks in flight at once (default 32); WebCrypto runs them on its thread pool. */
   concurrency?: number;
 }
+
+/** Options of extendChain: the chain id is the prefix's. */
+export type ExtendOptions = Omit<ValidateOptions, 'chain'>;
 
 interface SigResults {
   event: boolean;
@@ -68,10 +77,10 @@ async function mapPool<T, R>(items: readonly T[], limit: number, fn: (t: T) => P
   return out;
 }
 
-function emptyState(): ChainState {
+function emptyState(chain: string | null): ChainState {
   return {
-    chain: null,
-    current: null,
+    chain,
+    current: chain,
     rotated: [],
     devices: {},
     liveClaims: {},
@@ -98,40 +107,43 @@ function safeId(v: unknown): string | null {
   }
 }
 
-const bySeqThenId = (a: PreparedEvent, b: PreparedEvent) =>
-  a.seq - b.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
 function pickChain(events: readonly PreparedEvent[]): string | null {
   const sorted = [...events].sort(bySeqThenId);
   const genesis = sorted.find((p) => p.seq === 1 && p.signer.text === p.chain);
   return (genesis ?? sorted[0])?.chain ?? null;
 }
 
-/**
- * Process a chain given as parsed JSON values, in any order, from any number of sources.
- * @example
- * const state = await validateChain(parseBundle(text), { now, chain: 'ed25519:…' });
- * if (state.end.kind === 'complete') console.log(state.current, Object.keys(state.liveClaims));
- */
-export async function validateChain(
+/** A processed prefix: its state and trail. */
+interface Prior {
+  state: ChainState;
+  trail: Trail;
+}
+
+/** SPEC §8.5 over `prior`'s candidates followed by `events`, checking only the signatures of `events`. */
+async function processCandidates(
   events: readonly unknown[],
   opts: ValidateOptions,
+  prior: Prior | null,
 ): Promise<ChainState> {
-  const state = emptyState();
-  if (!Array.isArray(events)) {
-    state.end = { kind: 'complete' };
-    state.dropped.push({
-      index: 0,
-      seq: null,
-      id: null,
-      why: 'malformed',
-      detail: 'events must be an array',
-    });
-    return state;
-  }
+  const base = prior?.trail.inputs ?? 0;
+  const old = prior?.trail.authentic ?? [];
+  const oldDropped = prior?.state.dropped ?? [];
+  const droppedIds = new Set<string>();
+  for (const d of oldDropped) if (d.id !== null) droppedIds.add(d.id);
   const cache: KeyCache = new Map();
   const seen = new Set<string>();
-  const drop = (d: DroppedEvent) => state.dropped.push(d);
+  // An exact duplicate of a candidate seen before (in `events` or the prefix) counts once.
+  const isNew = (id: string, seq: number | null): boolean => {
+    if (seen.has(id) || droppedIds.has(id)) return false;
+    if (seq !== null) {
+      const k = lowerBound(old, seq, id);
+      if (k < old.length && old[k]!.id === id) return false;
+    }
+    seen.add(id);
+    return true;
+  };
+  const dropped: DroppedEvent[] = [];
+  const drop = (d: DroppedEvent) => dropped.push(d);
 
   // SPEC §8.5 step 1: well-typed candidates, ids, exact duplicates once.
   let kept: PreparedEvent[] = [];
@@ -139,26 +151,20 @@ export async function validateChain(
     const v: unknown = events[i];
     let p: PreparedEvent;
     try {
-      p = prepareEvent(v, i, cache);
+      p = prepareEvent(v, base + i, cache);
     } catch (e) {
       // Values JSON cannot hold (cycles, BigInt, functions) are as malformed as bad JSON.
       const why = e instanceof DropError ? e.why : 'malformed';
       const detail = e instanceof DropError ? e.message : 'not a JSON value';
       const id = safeId(v);
-      if (id !== null) {
-        if (seen.has(id)) continue;
-        seen.add(id);
-      }
-      drop({ index: i, seq: readableSeq(v), id, why, detail });
+      const seq = readableSeq(v);
+      if (id !== null && !isNew(id, seq)) continue;
+      drop({ index: base + i, seq, id, why, detail });
       continue;
     }
-    if (seen.has(p.id)) continue;
-    seen.add(p.id);
-    kept.push(p);
+    if (isNew(p.id, p.seq)) kept.push(p);
   }
-  const C = opts.chain ?? pickChain(kept);
-  state.chain = C;
-  state.current = C;
+  const C = prior ? (prior.state.chain ?? pickChain(kept)) : (opts.chain ?? pickChain(kept));
   kept = kept.filter((p) => {
     if (p.chain === C) return true;
     drop({ index: p.index, seq: p.seq, id: p.id, why: 'wrong_chain', detail: `chain ${p.chain}` });
@@ -167,8 +173,7 @@ export async function validateChain(
 
   // SPEC §8.5 step 2: authentic = sig verifies for signer (and countersig for new_key).
   const sigs = await mapPool(kept, opts.concurrency ?? 32, verifySigs);
-  const claimOk = new Map<PreparedEvent, boolean>();
-  const authentic: PreparedEvent[] = [];
+  const fresh: WalkEvent[] = [];
   kept.forEach((p, i) => {
     const r = sigs[i]!;
     if (!r.event)
@@ -187,97 +192,82 @@ export async function validateChain(
         why: 'bad_countersig',
         detail: `countersig does not verify for ${p.rotate!.newKey.text}`,
       });
-    else {
-      authentic.push(p);
-      if (p.claim) claimOk.set(p, r.claim);
-    }
+    else fresh.push(walkEvent(p, r.claim));
   });
-  state.dropped.sort((a, b) => a.index - b.index);
-  authentic.sort(bySeqThenId);
-  state.events = authentic.map((p) => p.obj);
+  dropped.sort((a, b) => a.index - b.index);
+  fresh.sort(bySeqThenId);
+  const all = merge(old, fresh);
 
-  walk(state, authentic, claimOk, opts.now);
+  // SPEC §8.5 step 3. A complete prefix's walk through its head is the walk of
+  // the whole through that seq when nothing new sits at or below the head and
+  // the head is not in the future of this `now`: go on from there.
+  const ps = prior?.state;
+  const h = ps?.head?.seq ?? 0;
+  const goOn =
+    ps !== undefined &&
+    ps.head !== null &&
+    ps.end.kind === 'complete' &&
+    (fresh.length === 0 || fresh[0]!.seq > h) &&
+    ps.head.at <= opts.now + CLOCK_SKEW_SECONDS;
+  const state = goOn ? settledCopy(ps) : emptyState(C);
+  state.dropped = oldDropped.concat(dropped);
+  state.events = all.map((e) => e.obj);
+  if (goOn) walk(state, all.slice(lowerBound(all, h + 1)), opts.now, h + 1);
+  else walk(state, all, opts.now);
+  trails.set(state, { inputs: base + events.length, authentic: all });
   return state;
 }
 
-/** SPEC §8.5 step 3 over the authentic events, sorted by seq then id. */
-function walk(
-  state: ChainState,
-  A: readonly PreparedEvent[],
-  claimOk: ReadonlyMap<PreparedEvent, boolean>,
-  now: number,
-): void {
-  const w: Working = { state, rotated: new Map() };
-  const unapplied = (p: PreparedEvent, why: UnappliedEvent['why'], detail: string) =>
-    state.unapplied.push({ seq: p.seq, id: p.id, why, detail });
-  let n = 1;
-  let i = 0;
-  for (;;) {
-    let j = i;
-    while (j < A.length && A[j]!.seq === n) j++;
-    const L: PreparedEvent[] = [];
-    for (let k = i; k < j; k++) {
-      const fault = authorise(w, A[k]!);
-      if (fault) unapplied(A[k]!, fault.why, fault.detail);
-      else L.push(A[k]!);
-    }
-    if (L.length >= 2) {
-      // SPEC §8.5: two or more authorised events at one seq → fork; keep all as evidence; stop.
-      const ids = L.map((p) => p.id);
-      state.forks.push({ seq: n, events: L.map((p) => p.obj), ids });
-      state.end = { kind: 'fork', seq: n, ids };
-      for (const p of L) unapplied(p, 'fork', `${L.length} authorised events at seq ${n}`);
-      i = j;
-      break;
-    }
-    if (L.length === 1) {
-      const e = L[0]!;
-      if (e.created_at > now + CLOCK_SKEW_SECONDS) {
-        state.end = { kind: 'pending', seq: n, id: e.id };
-        unapplied(
-          e,
-          'event_in_future',
-          `created_at ${e.created_at} is ${e.created_at - now} s ahead`,
-        );
-        i = j;
-        break;
-      }
-      const fault = checkContent(w, e, claimOk.get(e) ?? false);
-      if (fault) {
-        state.end = { kind: 'halted', seq: n, id: e.id, why: fault.why, detail: fault.detail };
-        unapplied(e, fault.why, fault.detail);
-        i = j;
-        break;
-      }
-      applyEvent(w, e);
-      n++;
-      i = j;
-      continue;
-    }
-    // L is empty: a gap only if the current primary or a live device signed something later
-    // (junk from other keys cannot make a chain look incomplete).
-    let gap = false;
-    for (let k = i; k < A.length && !gap; k++) {
-      const role = roleAt(state, A[k]!.signer.text, A[k]!.created_at, w.rotated).kind;
-      gap = role === 'primary' || role === 'device';
-    }
-    state.end = gap ? { kind: 'gap', seq: n } : { kind: 'complete' };
-    i = j;
-    break;
+/**
+ * Process a chain given as parsed JSON values, in any order, from any number of sources.
+ * @example
+ * const state = await validateChain(parseBundle(text), { now, chain: 'ed25519:…' });
+ * if (state.end.kind === 'complete') console.log(state.current, Object.keys(state.liveClaims));
+ */
+export async function validateChain(
+  events: readonly unknown[],
+  opts: ValidateOptions,
+): Promise<ChainState> {
+  if (!Array.isArray(events)) {
+    const state = emptyState(null);
+    state.dropped.push({
+      index: 0,
+      seq: null,
+      id: null,
+      why: 'malformed',
+      detail: 'events must be an array',
+    });
+    return state;
   }
-  for (; i < A.length; i++) {
-    const p = A[i]!;
-    if (state.end.kind !== 'complete') {
-      unapplied(p, 'not_reached', `the walk stopped at seq ${n}`);
-      continue;
-    }
-    const role = roleAt(state, p.signer.text, p.created_at, w.rotated);
-    const why =
-      role.kind === 'rotated'
-        ? 'key_rotated'
-        : role.kind === 'device_revoked' || role.kind === 'device_expired'
-          ? role.kind
-          : 'not_in_chain';
-    unapplied(p, why, `signer ${p.signer.text} may not extend the chain`);
-  }
+  return processCandidates(events, opts, null);
+}
+
+/**
+ * Process `prev`'s candidates followed by `events`, checking only the
+ * signatures of `events`: the result deep-equals
+ * `validateChain([...prefix, ...events], { ...opts, chain: prev.chain })`,
+ * where `prefix` is every candidate `prev` was made from (by validateChain,
+ * then any extendChain calls). When `prev` ended complete, nothing new is at
+ * or below its head and its head is not ahead of `opts.now`, the walk goes
+ * on from the head; otherwise it runs again over the carried events (still
+ * no signature checks of the prefix). `prev` is not changed; it can be
+ * extended again. Cost beyond the new events: copying the state (no hashing,
+ * no signatures).
+ * Throws TypeError when `prev` did not come from validateChain or extendChain
+ * in this process (a state read back from JSON carries no trail).
+ * @example
+ * let state = await validateChain(stored, { now, chain });
+ * state = await extendChain(state, [nextEvent], { now });
+ * if (state.end.kind === 'complete' && state.head?.id === eventId(nextEvent)) store(nextEvent);
+ */
+export async function extendChain(
+  prev: ChainState,
+  events: readonly unknown[],
+  opts: ExtendOptions,
+): Promise<ChainState> {
+  const trail = trails.get(prev);
+  if (!trail)
+    throw new TypeError('extendChain: prev is not a state made by validateChain or extendChain');
+  if (!Array.isArray(events)) throw new TypeError('extendChain: events must be an array');
+  return processCandidates(events, opts, { state: prev, trail });
 }
