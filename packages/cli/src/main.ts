@@ -3,7 +3,7 @@
  * The `kez` executable. All the work — and the one catch that turns errors
  * into `kez: … (<code>)` and an exit code — is in cli.ts.
  */
-import './node-hash.js';
+import '@kez/core-node/install';
 import { runCli } from './cli.js';
 
 // A reader that stops early (`kez --help | head`) closes the pipe: that is not an error.

@@ -16,7 +16,7 @@
  * Events: KEZ_BENCH_EVENTS (default 100000). Chains are built with node:crypto
  * (not measured) and cached in the OS temp directory.
  */
-import './_node-hash.js';
+import '@kez/core-node/install';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -25,23 +25,27 @@ export function toHex(b: Uint8Array): string {
   return s;
 }
 
-const HEX_RE = /^(?:[0-9a-f]{2})*$/;
-const NIBBLE = new Uint8Array(128);
+// Nibble value of each lowercase hex digit; 0xff marks every other code unit below 128.
+const NIBBLE = new Uint8Array(128).fill(0xff);
 for (let i = 0; i < 16; i++) NIBBLE['0123456789abcdef'.charCodeAt(i)] = i;
 
 /** Parse lowercase hex of an exact byte length; `what` names the field in the error. */
 export function fromHex(s: string, length: number | undefined, what: string): Uint8Array {
-  if (typeof s !== 'string' || !HEX_RE.test(s)) {
+  if (typeof s !== 'string' || s.length % 2 !== 0)
     throw new InputError(`${what} must be lowercase hex`);
-  }
   if (length !== undefined && s.length !== length * 2) {
     throw new InputError(
       `${what} must be ${length} bytes (${length * 2} hex chars), got ${s.length / 2}`,
     );
   }
   const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++)
-    out[i] = (NIBBLE[s.charCodeAt(2 * i)]! << 4) | NIBBLE[s.charCodeAt(2 * i + 1)]!;
+  for (let i = 0; i < out.length; i++) {
+    // Code units ≥ 128 fall outside the table: undefined, so `?? 0xff` marks them too.
+    const hi = NIBBLE[s.charCodeAt(2 * i)] ?? 0xff;
+    const lo = NIBBLE[s.charCodeAt(2 * i + 1)] ?? 0xff;
+    if ((hi | lo) === 0xff) throw new InputError(`${what} must be lowercase hex`);
+    out[i] = (hi << 4) | lo;
+  }
   return out;
 }
 

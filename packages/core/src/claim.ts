@@ -1,13 +1,14 @@
 /** The claim (SPEC §5): build, sign, parse strictly, and check. */
-import { fromHex, toHex, utf8 } from './bytes.js';
+import { fromHex, toHex } from './bytes.js';
 import { InputError, KezError } from './errors.js';
 import { parseIdentity } from './identity.js';
+import { canonicalize } from './jcs.js';
 import type { Json } from './jcs.js';
 import { formatKeyRef, parseKeyRef } from './keys.js';
 import type { KeyRef } from './keys.js';
 import { verdict } from './result.js';
 import type { Verdict } from './result.js';
-import { objectId, signingDigest, signingDigestOfJcs, unsignedJcs } from './signing.js';
+import { objectId, signingDigest, digestAndLength, signingPrefixLength } from './signing.js';
 import { getSuite } from './suites/index.js';
 import type { SuiteName } from './suites/index.js';
 
@@ -58,12 +59,13 @@ interface ClaimParts {
   claim: Claim;
   key: KeyRef;
   sig: Uint8Array;
-  /** JCS of the claim without "sig": computed once, used for the size cap and the signature. */
-  unsigned: string;
+  /** Digest of the signing input (SPEC §4.3): the JCS without "sig" is made once, for the size cap and the signature. */
+  digest: Uint8Array;
 }
 
 // `,"sig":"<128 hex>"` — what the signature adds to the JCS length.
 const SIG_JCS_BYTES = 1 + 6 + 130;
+const CLAIM_PREFIX_BYTES = signingPrefixLength('claim');
 
 function parseClaimParts(value: unknown): ClaimParts {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -108,11 +110,28 @@ function parseClaimParts(value: unknown): ClaimParts {
   }
   if (typeof o.sig !== 'string') throw new InputError('claim "sig" must be a string');
   const sig = fromHex(o.sig, 64, 'claim "sig"');
-  const unsigned = unsignedJcs(o);
-  const size = utf8(unsigned).length + SIG_JCS_BYTES;
+  const { digest, length } = digestAndLength('claim', unsignedClaimJcs(o));
+  const size = length - CLAIM_PREFIX_BYTES + SIG_JCS_BYTES;
   if (size > MAX_CLAIM_BYTES)
     throw new InputError(`claim is ${size} bytes; the limit is ${MAX_CLAIM_BYTES}`);
-  return { claim: o as unknown as Claim, key, sig, unsigned };
+  return { claim: o as unknown as Claim, key, sig, digest };
+}
+
+/**
+ * JCS of a claim without "sig", for a value parseClaimParts has just checked —
+ * the same text `unsignedJcs` makes (a test holds them equal), written directly
+ * because the members are known: this runs once per claim a verifier checks.
+ * Members in RFC 8785 order; the integers are safe, so String(n) is their JCS
+ * form; the strings are normalized identities and key refs (ASCII, no escapes
+ * beyond what JSON.stringify writes); `ext` goes through the general canonicalize.
+ */
+function unsignedClaimJcs(o: Record<string, unknown>): string {
+  let s = '{"created_at":' + String(o.created_at);
+  if (o.expires_at !== undefined) s += ',"expires_at":' + String(o.expires_at);
+  if (o.ext !== undefined) s += ',"ext":' + canonicalize(o.ext);
+  s += ',"key":' + JSON.stringify(o.key) + ',"kez":"0.2"';
+  if (o.primary !== undefined) s += ',"primary":' + JSON.stringify(o.primary);
+  return s + ',"subject":' + JSON.stringify(o.subject) + ',"type":"claim"}';
 }
 
 export interface CreateClaimOptions {
@@ -153,11 +172,7 @@ export async function verifyClaimSignature(claim: Claim): Promise<boolean> {
 }
 
 function verifyParts(p: ClaimParts): Promise<boolean> {
-  return getSuite(p.key.suite).verify(
-    p.sig,
-    signingDigestOfJcs('claim', p.unsigned),
-    p.key.publicKey,
-  );
+  return getSuite(p.key.suite).verify(p.sig, p.digest, p.key.publicKey);
 }
 
 export interface CheckClaimOptions {

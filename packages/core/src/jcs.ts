@@ -12,8 +12,12 @@ function checkString(s: string): string {
   return s;
 }
 
-/** Canonical JSON text of `value` (RFC 8785). Throws InputError on values JSON cannot carry. */
-export function canonicalize(value: unknown): string {
+/**
+ * Canonical JSON text of `value` (RFC 8785). Throws InputError on values JSON
+ * cannot carry. `omit` leaves out top-level members (e.g. "sig" for the signing
+ * input) without copying the object.
+ */
+export function canonicalize(value: unknown, omit?: readonly string[]): string {
   switch (typeof value) {
     case 'string':
       return JSON.stringify(checkString(value));
@@ -25,7 +29,7 @@ export function canonicalize(value: unknown): string {
       return value ? 'true' : 'false';
     case 'object': {
       if (value === null) return 'null';
-      if (Array.isArray(value)) return '[' + value.map(canonicalize).join(',') + ']';
+      if (Array.isArray(value)) return '[' + value.map((v) => canonicalize(v)).join(',') + ']';
       const obj = value as Record<string, unknown>;
       // Default sort compares UTF-16 code units, as RFC 8785 §3.2.3 requires.
       const keys = Object.keys(obj).sort();
@@ -33,7 +37,7 @@ export function canonicalize(value: unknown): string {
       let first = true;
       for (const k of keys) {
         const v = obj[k];
-        if (v === undefined) continue;
+        if (v === undefined || omit?.includes(k)) continue;
         if (!first) out += ',';
         first = false;
         out += JSON.stringify(checkString(k)) + ':' + canonicalize(v);

@@ -22,8 +22,24 @@ export function formatKeyRef(suite: SuiteName, publicKey: Uint8Array): string {
  */
 export function parseKeyRef(input: string): KeyRef {
   if (typeof input !== 'string') throw new InputError('key must be a string');
+  // Verifiers parse the same few keys over and over (every claim and event names one).
+  const hit = parsedKeys.get(input);
+  if (hit) return { suite: hit.suite, publicKey: hit.publicKey.slice(), text: hit.text };
+  const ref = parseKeyRefUncached(input);
+  if (parsedKeys.size >= PARSED_KEYS_MAX) parsedKeys.clear();
+  // A copy of the bytes: what the caller gets may be changed without touching the cache.
+  parsedKeys.set(input, { ...ref, publicKey: ref.publicKey.slice() });
+  return ref;
+}
+
+const parsedKeys = new Map<string, KeyRef>();
+const PARSED_KEYS_MAX = 4096;
+
+function parseKeyRefUncached(input: string): KeyRef {
   let suite: string;
   let pk: Uint8Array;
+  // `<suite>:<lowercase hex>` that parses is already the canonical text; only npub input is re-formatted.
+  let text: string | undefined;
   const s = input.trim();
   if (s.startsWith('npub1') || s.startsWith('nostr:npub1')) {
     suite = 'nostr';
@@ -38,6 +54,7 @@ export function parseKeyRef(input: string): KeyRef {
     if (!isSuiteName(suite))
       throw new InputError(`unknown suite "${suite}" in key`, 'unknown_suite');
     pk = fromHex(s.slice(colon + 1), 32, `${suite} public key`);
+    text = s;
   }
   if (!getSuite(suite).isValidPublicKey(pk)) {
     throw new InputError(
@@ -45,7 +62,11 @@ export function parseKeyRef(input: string): KeyRef {
       'weak_key',
     );
   }
-  return { suite: suite as SuiteName, publicKey: pk, text: formatKeyRef(suite as SuiteName, pk) };
+  return {
+    suite: suite as SuiteName,
+    publicKey: pk,
+    text: text ?? formatKeyRef(suite as SuiteName, pk),
+  };
 }
 
 /** How people see a key: npub for nostr, the key ref otherwise. */

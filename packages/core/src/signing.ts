@@ -3,7 +3,7 @@
  * (SPEC §4.3): SHA-256( "KEZ-v0.2/" kind "\n" ‖ JCS(object without "sig") ).
  */
 import { sha256 } from './hash.js';
-import { concatBytes, utf8 } from './bytes.js';
+import { utf8 } from './bytes.js';
 import { canonicalize } from './jcs.js';
 
 export const SIGNING_KINDS = [
@@ -27,19 +27,57 @@ export function signingInput(
   obj: object,
   omit: readonly string[] = ['sig'],
 ): Uint8Array {
-  return concatBytes(prefixes.get(kind)!, utf8(unsignedJcs(obj, omit)));
+  return signingInputOfJcs(kind, unsignedJcs(obj, omit));
 }
 
-/** JCS of `obj` without the named fields. */
+/** JCS of `obj` without the named top-level fields. */
 export function unsignedJcs(obj: object, omit: readonly string[] = ['sig']): string {
-  const copy: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) if (!omit.includes(k)) copy[k] = v;
-  return canonicalize(copy);
+  return canonicalize(obj, omit);
 }
 
-/** The digest when the JCS of the unsigned object is already at hand (verifiers canonicalize once). */
+const encoder = new TextEncoder();
+// One scratch buffer for the digest path: the input is hashed right after it is
+// written, with no await between, so no caller ever sees it. Grows as needed.
+let scratch = new Uint8Array(4096);
+
+/** Write prefix ‖ UTF-8(jcs) into `into` (which must hold prefix + 3 × jcs.length bytes); returns the length. */
+function writeInput(kind: SigningKind, jcs: string, into: Uint8Array): number {
+  const prefix = prefixes.get(kind)!;
+  into.set(prefix);
+  return prefix.length + encoder.encodeInto(jcs, into.subarray(prefix.length)).written;
+}
+
+/**
+ * The signing input when the JCS of the unsigned object is already at hand.
+ * `jcs` comes from `canonicalize`, so it has no lone surrogates.
+ */
+export function signingInputOfJcs(kind: SigningKind, jcs: string): Uint8Array {
+  const out = new Uint8Array(prefixes.get(kind)!.length + jcs.length * 3);
+  return out.slice(0, writeInput(kind, jcs, out));
+}
+
+/**
+ * The digest when the JCS of the unsigned object is already at hand (verifiers
+ * canonicalize once), and the signing input's length for size caps. This runs
+ * once per signature a verifier checks, so it allocates nothing but the digest.
+ */
 export function signingDigestOfJcs(kind: SigningKind, jcs: string): Uint8Array {
-  return sha256(concatBytes(prefixes.get(kind)!, utf8(jcs)));
+  return digestAndLength(kind, jcs).digest;
+}
+
+export function digestAndLength(
+  kind: SigningKind,
+  jcs: string,
+): { digest: Uint8Array; length: number } {
+  const need = prefixes.get(kind)!.length + jcs.length * 3;
+  if (scratch.length < need) scratch = new Uint8Array(Math.max(need, scratch.length * 2));
+  const length = writeInput(kind, jcs, scratch);
+  return { digest: sha256(scratch.subarray(0, length)), length };
+}
+
+/** Byte length of the domain prefix of `kind`: what `signingInputOfJcs` adds before the JCS. */
+export function signingPrefixLength(kind: SigningKind): number {
+  return prefixes.get(kind)!.length;
 }
 
 export function signingDigest(

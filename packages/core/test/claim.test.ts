@@ -21,6 +21,7 @@ import {
   zstdCompress,
   zstdDecompressBounded,
 } from '@kez/core';
+import type { Json } from '@kez/core';
 import { repoRoot } from './_util.js';
 
 const NOW = 1764000000;
@@ -269,5 +270,46 @@ describe('useSha256: a native hash may replace the pure one, never a wrong one',
     assert.equal(toHex(signingDigest('claim', claim)), before);
     assert.throws(() => useSha256(() => new Uint8Array(32)), /known-answer/);
     assert.equal(toHex(sha256(data)), pure);
+  });
+});
+
+describe('the verifier’s direct claim JCS equals RFC 8785 canonicalize (claim.ts unsignedClaimJcs)', () => {
+  test('300 claims with every optional member and awkward ext values verify, and any ext change breaks them', async () => {
+    const ed = getSuite('ed25519');
+    const nostr = getSuite('nostr');
+    const awkward = ['é', '\u2028', 'a"b\\c', '\u{1F600}', '\u0000\u001f', '', 'z'.repeat(50)];
+    for (let i = 0; i < 300; i++) {
+      const suite = i % 2 ? ed : nostr;
+      const ext: Record<string, Json> = {};
+      for (let j = 0; j < i % 5; j++)
+        ext[awkward[(i + j) % awkward.length]!] = [
+          j,
+          -0.5 * i,
+          1e21 + i,
+          { [awkward[j]!]: awkward[(i * j) % awkward.length]! },
+        ];
+      const claim = await createClaim({
+        subject: ['github:jason', 'dns:example.com', 'ap:@a@b.example', 'bluesky:x.bsky.social'][
+          i % 4
+        ]!,
+        suite: suite.name,
+        secretKey: suite.generateSecretKey(),
+        now: NOW + i,
+        ...(i % 3 ? { expiresAt: NOW + i + 1 + i * 1000 } : {}),
+        ...(i % 7 === 0
+          ? {
+              primary: `ed25519:${Buffer.from(ed.getPublicKey(ed.generateSecretKey())).toString('hex')}`,
+            }
+          : {}),
+        ...(i % 5 ? { ext } : {}),
+      });
+      const r = await checkClaim(JSON.parse(canonicalize(claim)), { now: NOW + i });
+      assert.equal(r.reason, 'ok', `claim ${i}`);
+      if (i % 5) {
+        const changed = JSON.parse(canonicalize(claim)) as { ext: Record<string, unknown> };
+        changed.ext['extra'] = i;
+        assert.equal((await checkClaim(changed, { now: NOW + i })).reason, 'bad_signature');
+      }
+    }
   });
 });

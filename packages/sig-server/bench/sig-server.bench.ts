@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 // The server hashes with node:crypto; so does the validation measured here.
-import '../src/node-hash.js';
+import '@kez/core-node/install';
 import type { ChainEvent, SuiteName } from '@kez/core';
 import {
   validateChain,

@@ -4,7 +4,7 @@
  * Closing stops accepting, lets in-flight requests finish (up to a grace
  * period), then closes the store. bin.ts wires SIGTERM/SIGINT to it.
  */
-import './node-hash.js';
+import '@kez/core-node/install';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';

@@ -2,8 +2,10 @@
  * Suite `ed25519`: RFC 8032 Ed25519, strict (SPEC §3.2). One rule everywhere:
  * canonical S (< L), canonical A and R encodings, A not of small order — checked
  * here before any primitive runs, because WebCrypto/OpenSSL and noble's default
- * (ZIP-215) accept small-order forgeries. The primitive is WebCrypto where the
- * runtime has Ed25519 (Node ≥ 20, Chromium), else @noble/curves with zip215:false.
+ * (ZIP-215) accept small-order forgeries. The primitive is, in order: a native
+ * synchronous one the runtime installed with `useEd25519Verify` (Node: OpenSSL via
+ * node:crypto, from @kez/core-node), else WebCrypto where the runtime has Ed25519
+ * (Chromium, Node ≥ 20), else @noble/curves with zip215:false.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import type { Suite } from './types.js';
@@ -34,7 +36,7 @@ const KEY_CACHE_MAX = 4096;
 
 function keyId(pk: Uint8Array): string {
   let s = '';
-  for (const x of pk) s += String.fromCharCode(x);
+  for (let i = 0; i < pk.length; i++) s += String.fromCharCode(pk[i]!);
   return s;
 }
 
@@ -101,7 +103,7 @@ function probeSubtle(): Promise<boolean> {
 let subtleReady: boolean | undefined;
 
 function hex(s: string): Uint8Array {
-  return Uint8Array.from(s.match(/../g)!.map((h) => parseInt(h, 16)));
+  return Uint8Array.from(s.match(/../g) ?? [], (h) => parseInt(h, 16));
 }
 
 function subtleVerify(sig: Uint8Array, msg: Uint8Array, pk: Uint8Array): Promise<boolean> {
@@ -124,26 +126,130 @@ async function importAndVerify(sig: Uint8Array, msg: Uint8Array, pk: Uint8Array)
   return subtle.verify({ name: 'Ed25519' }, key, ab(sig), ab(msg));
 }
 
+/** A synchronous cofactorless Ed25519 verify (RFC 8032 §5.1.7 without the ×8), e.g. OpenSSL's. */
+export type Ed25519Verify = (sig: Uint8Array, msg: Uint8Array, pk: Uint8Array) => boolean;
+
+let nativeVerify: Ed25519Verify | undefined;
+
+// Known answers a replacement must give. RFC 8032 §7.1 TEST 1–3 verify; each with one bit
+// flipped in the signature, the message or the key does not. The last case is a signature
+// whose R has an order-8 component (made from seed 07×32, r = 123456789123456789, message
+// "KEZ mixed-order R"; packages/core-node/test/primitive.test.ts recomputes it): cofactored
+// verifiers accept it, cofactorless ones reject it — and SPEC §3.2 is cofactorless.
+const ED25519_KAT: [pk: string, msg: string, sig: string, ok: boolean][] = [
+  [
+    'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a',
+    '',
+    'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b',
+    true,
+  ],
+  [
+    '3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c',
+    '72',
+    '92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00',
+    true,
+  ],
+  [
+    'fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025',
+    'af82',
+    '6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a',
+    true,
+  ],
+  [
+    'ea4a6c63e29c520abef5507b132ec5f9954776aebebe7b92421eea691446d22c',
+    '4b455a206d697865642d6f726465722052',
+    'dd8952a66f04b15f61df8c66ce93471979a95c884f2dede0f89f1fc9f9b407b469e168c95d5c442ab3145e690fc5bd16c88531b80869d4a979ac5b161de4b30d',
+    false,
+  ],
+];
+
+function flipped(b: Uint8Array, i: number): Uint8Array {
+  const c = b.slice();
+  c[i % c.length]! ^= 1;
+  return c;
+}
+
 /**
- * Strict verification. `primitive` is for tests and benchmarks: 'auto' picks
- * WebCrypto when available; 'noble' forces @noble/curves (zip215:false).
+ * Install a native synchronous Ed25519 verify (Node: node:crypto). It runs behind
+ * the same strict pre-checks; it must be cofactorless and pass the known answers
+ * above first, so a broken or cofactored primitive can never change a verdict.
+ * @example useEd25519Verify((sig, msg, pk) => crypto.verify(null, msg, keyObjectOf(pk), sig));
+ */
+export function useEd25519Verify(fn: Ed25519Verify): void {
+  for (const [pkHex, msgHex, sigHex, ok] of ED25519_KAT) {
+    const pk = hex(pkHex);
+    const msg = hex(msgHex);
+    const sig = hex(sigHex);
+    const answers: [Uint8Array, Uint8Array, Uint8Array, boolean][] = [[sig, msg, pk, ok]];
+    if (ok)
+      answers.push(
+        [flipped(sig, 40), msg, pk, false],
+        [sig, msg.length ? flipped(msg, 0) : Uint8Array.of(0), pk, false],
+        [sig, msg, flipped(pk, 1), false],
+      );
+    for (const [s, m, k, want] of answers) {
+      let got: boolean;
+      try {
+        got = fn(s, m, k);
+      } catch {
+        got = false;
+      }
+      if (got !== want)
+        throw new Error('useEd25519Verify: the replacement fails the RFC 8032 known-answer test');
+    }
+  }
+  nativeVerify = fn;
+}
+
+function verifyNative(
+  fn: Ed25519Verify,
+  sig: Uint8Array,
+  msg: Uint8Array,
+  pk: Uint8Array,
+): boolean {
+  if (!isStrictPublicKey(pk) || !isStrictSignatureShape(sig)) return false;
+  try {
+    return fn(sig, msg, pk);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Strict verification. `primitive` is for tests and benchmarks: 'auto' picks the
+ * installed native primitive, else WebCrypto when available, else noble; the others
+ * force one ('native' needs one installed).
  */
 export async function verifyEd25519(
   sig: Uint8Array,
   msg: Uint8Array,
   pk: Uint8Array,
-  primitive: 'auto' | 'noble' = 'auto',
+  primitive: 'auto' | 'native' | 'webcrypto' | 'noble' = 'auto',
 ): Promise<boolean> {
+  // A forced primitive that is missing is a programming error, not a bad signature.
+  if (primitive === 'native' && !nativeVerify)
+    throw new Error('verifyEd25519: no native primitive installed');
+  if (nativeVerify && (primitive === 'auto' || primitive === 'native'))
+    return verifyNative(nativeVerify, sig, msg, pk);
   if (!isStrictPublicKey(pk) || !isStrictSignatureShape(sig)) return false;
   try {
-    const useSubtle = primitive === 'auto' && (subtleReady ?? (await probeSubtle()));
+    const useSubtle =
+      (primitive === 'auto' || primitive === 'webcrypto') && (subtleReady ?? (await probeSubtle()));
+    if (primitive === 'webcrypto' && !useSubtle) throw new NoWebCrypto();
     if (useSubtle) return await subtleVerify(sig, msg, pk);
     // noble checks the cofactored equation; with A torsion-free, requiring R torsion-free
     // too makes it accept exactly what the cofactorless WebCrypto path accepts.
     if (!ed25519.Point.fromBytes(sig.subarray(0, 32), false).isTorsionFree()) return false;
     return ed25519.verify(sig, msg, pk, { zip215: false });
-  } catch {
+  } catch (e) {
+    if (e instanceof NoWebCrypto) throw e;
     return false;
+  }
+}
+
+class NoWebCrypto extends Error {
+  constructor() {
+    super('verifyEd25519: this runtime has no WebCrypto Ed25519');
   }
 }
 
@@ -158,6 +264,10 @@ export const ed25519Suite: Suite = {
     }
     return sig;
   },
-  verify: (sig, digest, pk) => verifyEd25519(sig, digest, pk),
+  // With a native primitive the check is synchronous: answer without another async frame.
+  verify: (sig, digest, pk) =>
+    nativeVerify
+      ? Promise.resolve(verifyNative(nativeVerify, sig, digest, pk))
+      : verifyEd25519(sig, digest, pk),
   isValidPublicKey: isStrictPublicKey,
 };
