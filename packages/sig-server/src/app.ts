@@ -13,7 +13,6 @@ import { Hono } from 'hono';
 import type { AppEnv } from './app-env.js';
 import { ChainCache } from './chain/chain-cache.js';
 import { HeadCache } from './chain/head-cache.js';
-import { installVerifyMemo } from './chain/verify-memo.js';
 import type { SigServerConfig } from './config/config.js';
 import { HttpError } from './http/errors.js';
 import type { Logger } from './logger.js';
@@ -62,7 +61,6 @@ export function socketAddress(trustProxy: boolean) {
  * const res = await app.request('/healthz');
  */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
-  installVerifyMemo();
   const config = deps.config;
   const log = deps.logger ?? createLogger('sig-server:http', { level: config.logLevel });
   const metrics = deps.metrics ?? new Metrics();

@@ -8,14 +8,16 @@
  *   checked against the stored prefix, stored beside — never instead of —
  *   the first, and answered 409 with both ids; with `on_conflict=reject`
  *   nothing is stored and the answer is 409 seq_taken;
- * - events after the head → core validateChain over stored line + new
- *   events must apply every new event (signature, linkage, op rules), then
- *   one transaction stores them; the database's unique (chain, seq) primary
+ * - events after the head → core's state of the stored line (kept by
+ *   ChainCache) extended with the new events (extendChain: the same state as
+ *   validateChain of line + new events, only the new signatures checked)
+ *   must apply every new event (signature, linkage, op rules), then one
+ *   transaction stores them; the database's unique (chain, seq) primary
  *   constraint settles races between requests and between server processes.
  */
 import { createHash } from 'node:crypto';
 import type { ChainState, EventFault } from '@kez/core';
-import { canonicalize, KezError, validateChain } from '@kez/core';
+import { canonicalize, extendChain, KezError, validateChain } from '@kez/core';
 import type { Limits } from '../config/config.js';
 import { HttpError } from '../http/errors.js';
 import type { Metrics } from '../metrics.js';
@@ -137,18 +139,23 @@ function faultOf(state: ChainState, ids: Set<string>, head: ChainHead | null): H
   }
 }
 
-/** Core's verdict on the line plus `add`: every added event applied, or the first fault. */
-async function check(
+/** Core's state of `line` followed by `values`; only the signatures of `values` are checked. */
+function withEvents(
   chain: string,
-  line: readonly object[],
-  add: Candidate[],
+  line: PrimaryLine,
+  values: object[],
   now: number,
-  head: ChainHead | null,
-): Promise<void> {
-  const state = await validateChain([...line, ...add.map((c) => c.value)], { now, chain });
+): Promise<ChainState> {
+  return line.state
+    ? extendChain(line.state, values, { now })
+    : validateChain(values, { now, chain });
+}
+
+/** `state` if it applied every one of `add` (the last is its head), else the first fault. */
+function applied(state: ChainState, add: Candidate[], head: ChainHead | null): ChainState {
   const last = add.at(-1)!;
   if (state.end.kind === 'complete' && state.head?.seq === last.seq && state.head.id === last.id)
-    return;
+    return state;
   throw faultOf(state, new Set(add.map((c) => c.id)), head);
 }
 
@@ -166,7 +173,8 @@ export async function appendEvents(
   const list = candidates(chain, values);
   for (let attempt = 1; ; attempt++) {
     const head = await store.head(chain);
-    const line: PrimaryLine = await cache.primary(chain, head);
+    const now = deps.now();
+    const line: PrimaryLine = await cache.primary(chain, head, now);
     const h = line.ids.length;
     const duplicates: string[] = [];
     const siblings: { c: Candidate; storedId: string }[] = [];
@@ -176,7 +184,6 @@ export async function appendEvents(
       else if (line.ids[c.seq - 1] === c.id) duplicates.push(c.id);
       else siblings.push({ c, storedId: line.ids[c.seq - 1]! });
     }
-    const now = deps.now();
 
     if (siblings.length) {
       // Evidence already stored is a duplicate too.
@@ -210,7 +217,8 @@ export async function appendEvents(
         'chain_too_long',
         `the chain would have ${ext.at(-1)!.seq} events; this server keeps at most ${limits.maxChainLength}`,
       );
-    await check(chain, line.values, ext, now, head);
+    const values = ext.map((c) => c.value);
+    const state = applied(await withEvents(chain, line, values, now), ext, head);
 
     const keys = ext.flatMap((c) =>
       c.value.op === 'rotate' && typeof c.value.new_key === 'string' ? [c.value.new_key] : [],
@@ -232,6 +240,7 @@ export async function appendEvents(
       chain,
       line,
       ext.map((c) => ({ value: c.value, id: c.id })),
+      state,
     );
     metrics.appendedEvents.inc({}, ext.length);
     if (duplicates.length) metrics.duplicateEvents.inc({}, duplicates.length);
@@ -277,7 +286,16 @@ async function forkAnswer(
     );
   }
   // Only an event that would have been authorised at its seq is evidence of a fork (SPEC §8.5 step 3).
-  for (const s of fresh) await check(chain, line.values.slice(0, s.c.seq - 1), [s.c], now, head);
+  for (const s of fresh) {
+    // First, checking only its signatures: does it fork the stored line? Only the key holder can
+    // make such an event, so only then is the prefix validated anew to check it would have applied.
+    const st = await withEvents(chain, line, [s.c.value], now);
+    const end = st.end;
+    if (end.kind !== 'fork' || end.seq !== s.c.seq || !end.ids.includes(s.c.id))
+      throw faultOf(st, new Set([s.c.id]), head);
+    const prefix = line.values.slice(0, s.c.seq - 1);
+    applied(await validateChain([...prefix, s.c.value], { now, chain }), [s.c], head);
+  }
   let stored = false;
   let newHead = head;
   if (head.forks + fresh.length <= limits.maxForkEvidence) {

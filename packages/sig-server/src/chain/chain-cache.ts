@@ -1,17 +1,29 @@
 /**
- * The primary line of recently used chains, parsed, per process. A chain's
- * stored events never change (rows are append-only), so a cached prefix stays
- * right; only its end may be behind another process's appends, which the head
- * read from the database at each request reveals.
+ * The primary line of recently used chains, per process, with core's
+ * processed state of it, so an append validates only its new events
+ * (core extendChain) instead of the whole chain again.
+ *
+ * Stored events never change (rows are append-only), so a cached line stays
+ * right; only its end may be behind another process's appends on a shared
+ * PostgreSQL. Each use compares it with the head just read from the database:
+ * rows it lacks are read and validated on top of it (their signatures
+ * checked here too: another process wrote them), and a line that disagrees
+ * with the head is dropped and read again whole.
  */
+import type { ChainState } from '@kez/core';
+import { extendChain, validateChain } from '@kez/core';
 import type { ChainHead, Store } from '../store/store.js';
 
 export interface PrimaryLine {
   /** Parsed events, seq 1.. in order. */
-  values: object[];
+  values: readonly object[];
   /** Their event ids. */
-  ids: string[];
+  ids: readonly string[];
+  /** core's state of `values` (null for no events); extend it (extendChain), never change it. */
+  state: ChainState | null;
 }
+
+const EMPTY: PrimaryLine = { values: [], ids: [], state: null };
 
 export class ChainCache {
   readonly #lines = new Map<string, PrimaryLine>();
@@ -24,32 +36,44 @@ export class ChainCache {
   ) {}
 
   /**
-   * The stored primary line up to `head` (empty when there is no head).
-   * @example const line = await cache.primary(chain, await store.head(chain));
+   * The stored primary line up to at least `head` (empty when there is no
+   * head), with its state at `now` (unix seconds).
+   * @example const line = await cache.primary(chain, await store.head(chain), now);
    */
-  async primary(chain: string, head: ChainHead | null): Promise<PrimaryLine> {
-    if (!head) return { values: [], ids: [] };
+  async primary(chain: string, head: ChainHead | null, now: number): Promise<PrimaryLine> {
+    if (!head) return EMPTY;
     let line = this.#lines.get(chain);
-    if (line && line.ids.length > head.seq) line = undefined; // cannot happen: rows are never removed
-    if (!line) line = { values: [], ids: [] };
-    if (line.ids.length < head.seq) {
-      const rows = await this.store.primaryEvents(chain, line.ids.length);
-      // Copy: a concurrent request may hold the old arrays.
-      line = { values: [...line.values], ids: [...line.ids] };
-      for (const r of rows) {
-        line.values.push(JSON.parse(r.body) as object);
-        line.ids.push(r.id);
-      }
+    // Rows are never removed or replaced; a line that disagrees with the head is not trusted.
+    if (line && line.ids.length >= head.seq && line.ids[head.seq - 1] !== head.id) line = undefined;
+    if (!line || line.ids.length < head.seq) {
+      const base = line ?? EMPTY;
+      const rows = await this.store.primaryEvents(chain, base.ids.length);
+      const values = rows.map((r) => JSON.parse(r.body) as object);
+      const state = base.state
+        ? await extendChain(base.state, values, { now })
+        : await validateChain(values, { now, chain });
+      // New arrays: a concurrent request may hold the old ones.
+      line = {
+        values: [...base.values, ...values],
+        ids: [...base.ids, ...rows.map((r) => r.id)],
+        state,
+      };
     }
     this.#put(chain, line);
     return line;
   }
 
-  /** Record events just stored at the end of a chain's primary line. */
-  extend(chain: string, line: PrimaryLine, added: { value: object; id: string }[]): void {
+  /** Record events just stored at the end of `line`; `state`: core's state of the line with them. */
+  extend(
+    chain: string,
+    line: PrimaryLine,
+    added: readonly { value: object; id: string }[],
+    state: ChainState,
+  ): void {
     this.#put(chain, {
       values: [...line.values, ...added.map((a) => a.value)],
       ids: [...line.ids, ...added.map((a) => a.id)],
+      state,
     });
   }
 
