@@ -1,11 +1,15 @@
 /**
  * `@kez/channels/node`: the Node implementation of the Net seam (guarded
  * node:http fetch, node:dns or DoH TXT lookups) and the config loader that
- * reads `$KEZ_HOME/config.json`.
+ * reads `$KEZ_HOME/config.json`. Importing it installs OpenSSL's ECDSA for
+ * atproto commit signatures (off the event loop; checked against known
+ * answers before use, bluesky/did-key.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, parseJson } from '@kez/core';
+import { useEcdsaVerify } from './bluesky/did-key.js';
+import { nodeEcdsaVerify } from './bluesky/node-ecdsa.js';
 import { configuredHosts, resolveChannelConfig } from './config.js';
 import type { ChannelConfig, ConfigSources } from './config.js';
 import { createDohResolveTxt } from './net/doh.js';
@@ -19,6 +23,9 @@ export { createNodeTransport } from './net/node-transport.js';
 export { createNodeResolveTxt } from './net/node-dns.js';
 export { createNodeWebSocket } from './nostr/node-websocket.js';
 export { createFileCacheStore } from './cache-file.js';
+export { nodeEcdsaVerify } from './bluesky/node-ecdsa.js';
+
+useEcdsaVerify(nodeEcdsaVerify);
 
 /** A Net that also owns sockets: `close()` drops idle keep-alive connections. */
 export interface NodeNet extends Net {

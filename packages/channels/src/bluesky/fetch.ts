@@ -184,7 +184,7 @@ async function fetchProof(
   }
   if (res.status !== 200) throw failed('http_error', url, `${url} answered HTTP ${res.status}`);
   try {
-    return verifyRecordProof(res.body, `${collection}/${rkey}`, key);
+    return await verifyRecordProof(res.body, `${collection}/${rkey}`, key);
   } catch (e) {
     throw failed(
       'bad_response',

@@ -21,8 +21,13 @@ export type { Car } from './car.js';
 export { decodeCbor, encodeCbor } from './cbor.js';
 export type { CborValue } from './cbor.js';
 export { CID, cidOf } from './cid.js';
-export { parseAtprotoKey, verifyAtprotoSignature } from './did-key.js';
-export type { AtprotoKey } from './did-key.js';
+export {
+  checkAtprotoSignature,
+  parseAtprotoKey,
+  useEcdsaVerify,
+  verifyAtprotoSignature,
+} from './did-key.js';
+export type { AtprotoKey, EcdsaVerify } from './did-key.js';
 export { lookupMst } from './mst.js';
 export { parseDidDocument, didsFromTxt } from './match.js';
 export { PROOF_COLLECTION, PROOF_RKEY, DEFAULT_HANDLE_URL } from './locate.js';
