@@ -19,9 +19,13 @@
  * log on every GET) took the verifier's one JS thread and was counted as
  * the verifier's time. They still share this machine's cores with it.
  *
+ * The verifier runs with Node's primitives installed, as in the `kez`
+ * executable: @kez/core-node (SHA-256, Ed25519) and @kez/channels/node (ECDSA).
+ *
  *   node --import tsx --conditions=kez-source packages/channels/bench/parallel.bench.ts
  *   npm run bench -- parallel          (BENCH_ROUNDS, default 5; BENCH_RTT_MS, default 40)
  */
+import '@kez/core-node/install';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createClaim, encodeClaim, getSuite, npubEncode, parseIdentity, toHex } from '@kez/core';
