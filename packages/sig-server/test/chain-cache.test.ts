@@ -18,18 +18,26 @@ import { appFetcher, keyPath, postEvents, postOne } from './helpers/http.js';
 
 after(stopPostgres);
 
-/** Runs `fn`, counting the signature checks of every suite in this process meanwhile. */
+/**
+ * Runs `fn`, counting the signature checks of every suite meanwhile: calls of
+ * `verify`, and of `verifySync` where it answered (a synchronous primitive).
+ */
 async function countVerifies<T>(fn: () => Promise<T>): Promise<{ value: T; checks: number }> {
   let checks = 0;
-  const restore = SUITE_NAMES.map((name) => {
-    const suite = getSuite(name);
-    const verify = suite.verify;
-    suite.verify = (...args) => {
-      checks++;
-      return verify.apply(suite, args);
-    };
-    return () => void (suite.verify = verify);
-  });
+  const restore: (() => void)[] = [];
+  for (const name of SUITE_NAMES) {
+    const suite = getSuite(name) as unknown as Record<string, unknown>;
+    for (const method of ['verify', 'verifySync']) {
+      const original = suite[method];
+      if (typeof original !== 'function') continue;
+      suite[method] = (...args: unknown[]): unknown => {
+        const r: unknown = (original as (...a: unknown[]) => unknown).apply(suite, args);
+        if (r !== undefined) checks++;
+        return r;
+      };
+      restore.push(() => void (suite[method] = original));
+    }
+  }
   try {
     return { value: await fn(), checks };
   } finally {

@@ -1,7 +1,7 @@
 /** POST /v1/chains/{key}/events — append one event, a JSONL bundle or {"events": [...]}. */
 import { appendEvents } from '../chain/append.js';
 import type { ConflictMode } from '../chain/append.js';
-import { parseAppendBody, readBodyCapped } from '../http/body.js';
+import { parseAppendBody, readBodyCapped, readIncomingCapped } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { pathKey } from '../http/keyref.js';
 import type { RouteDeps } from './context.js';
@@ -32,7 +32,10 @@ export function eventRoutes(deps: RouteDeps): void {
     async (c) => {
       const chain = pathKey(c.req.param('key'));
       const mode = conflictMode(c.req.query('on_conflict'));
-      const bytes = await readBodyCapped(c.req.raw, limits.maxBodyBytes);
+      const incoming = c.env?.incoming;
+      const bytes = incoming
+        ? await readIncomingCapped(incoming, limits.maxBodyBytes)
+        : await readBodyCapped(c.req.raw, limits.maxBodyBytes);
       const values = parseAppendBody(
         bytes,
         c.req.header('content-type'),
