@@ -30,7 +30,18 @@ const SPKI_ED25519 = Buffer.from('302a300506032b6570032100', 'hex');
 const keyObjects = new Map<string, KeyObject>();
 const KEY_CACHE_MAX = 4096;
 
+// The previous key and its KeyObject: consecutive checks are mostly under one key.
+let lastKey = new Uint8Array(32);
+let lastObject: KeyObject | undefined;
+
 function keyObjectOf(pk: Uint8Array): KeyObject {
+  if (lastObject && Buffer.compare(pk, lastKey) === 0) return lastObject;
+  lastObject = keyObjectFromCache(pk);
+  lastKey = pk.slice();
+  return lastObject;
+}
+
+function keyObjectFromCache(pk: Uint8Array): KeyObject {
   const id = Buffer.from(pk.buffer, pk.byteOffset, pk.length).toString('latin1');
   let k = keyObjects.get(id);
   if (!k) {

@@ -1,9 +1,9 @@
 /**
- * validateChain on 100,000-event ed25519 chains, beside the raw primitive
- * (WebCrypto Ed25519 verify on the same signatures, same concurrency) in the
- * same process, interleaved, so machine noise hits both alike. Rates are per
- * CPU-second of this process (all its threads: WebCrypto verifies on the libuv
- * pool), as in claims.bench.ts; wall-clock rates are printed beside them.
+ * validateChain on 100,000-event ed25519 chains, beside the raw primitive core
+ * runs on in Node (node:crypto's Ed25519 verify, installed by @kez/core-node)
+ * over the same signatures, in the same process, interleaved, so machine noise
+ * hits both alike. Rates are per CPU-second of this process, as in
+ * claims.bench.ts; wall-clock rates are printed beside them.
  *
  * Two chains: `single` (one signature per event: revokes, with an add_device
  * every 1,000th event — each new key costs a strict key check, about one
@@ -17,6 +17,7 @@
  * (not measured) and cached in the OS temp directory.
  */
 import '@kez/core-node/install';
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +29,7 @@ const EVENTS = Number(process.env.KEZ_BENCH_EVENTS ?? 100_000);
 const CONCURRENCY = 32;
 const ROUNDS = 2;
 
-type Triple = [sig: Uint8Array, digest: Uint8Array, key: CryptoKey];
+type Triple = [sig: Uint8Array, digest: Uint8Array, key: KeyObject];
 
 function loadChain(kind: 'single' | 'add'): ChainEvent[] {
   const file = join(tmpdir(), `kez-bench-sigchain-v2-${kind}-${EVENTS}.json`);
@@ -45,47 +46,35 @@ function loadChain(kind: 'single' | 'add'): ChainEvent[] {
 }
 
 /** Every signature validateChain checks in this chain, decoded and digested ahead (not measured). */
-async function triples(events: ChainEvent[]): Promise<Triple[]> {
-  const keys = new Map<string, CryptoKey>();
-  const keyOf = async (ref: string) => {
+function triples(events: ChainEvent[]): Triple[] {
+  const keys = new Map<string, KeyObject>();
+  const keyOf = (ref: string) => {
     let k = keys.get(ref);
     if (!k) {
-      const pk = parseKeyRef(ref).publicKey as Uint8Array<ArrayBuffer>;
-      k = await crypto.subtle.importKey('raw', pk, { name: 'Ed25519' }, false, ['verify']);
+      const x = Buffer.from(parseKeyRef(ref).publicKey).toString('base64url');
+      k = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' });
       keys.set(ref, k);
     }
     return k;
   };
   const out: Triple[] = [];
   for (const e of events) {
-    out.push([fromHex(e.sig, 64, 'sig'), signingDigest('event', e), await keyOf(e.signer)]);
+    out.push([fromHex(e.sig, 64, 'sig'), signingDigest('event', e), keyOf(e.signer)]);
     if (e.op === 'add')
       out.push([
         fromHex(e.claim.sig, 64, 'sig'),
         signingDigest('claim', e.claim),
-        await keyOf(e.claim.key),
+        keyOf(e.claim.key),
       ]);
   }
   return out;
 }
 
-async function rawVerifyAll(ts: Triple[]): Promise<void> {
-  let next = 0;
+function rawVerifyAll(ts: Triple[]): Promise<void> {
   let bad = 0;
-  const worker = async () => {
-    while (next < ts.length) {
-      const [sig, digest, key] = ts[next++]!;
-      const ok = await crypto.subtle.verify(
-        { name: 'Ed25519' },
-        key,
-        sig as Uint8Array<ArrayBuffer>,
-        digest as Uint8Array<ArrayBuffer>,
-      );
-      if (!ok) bad++;
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  for (const [sig, digest, key] of ts) if (!verify(null, digest, key, sig)) bad++;
   if (bad) throw new Error(`raw: ${bad} signatures did not verify`);
+  return Promise.resolve();
 }
 
 /** [CPU-seconds, wall-seconds] of one call. */
@@ -114,7 +103,7 @@ export async function run(): Promise<{ name: string; rows: BenchRow[] }> {
   const rows: BenchRow[] = [];
   for (const kind of ['single', 'add'] as const) {
     const events = loadChain(kind);
-    const ts = await triples(events);
+    const ts = triples(events);
     const now = events[events.length - 1]!.created_at + 60;
     const chain = events[0]!.chain;
     const raw: [number, number][] = [];

@@ -12,6 +12,14 @@ function checkString(s: string): string {
   return s;
 }
 
+// Printable ASCII except quote and backslash: RFC 8785 §3.2.2.2 writes such a string unchanged between
+// quotes. Hex, key refs, identities and field names all are; testing is cheaper than escaping.
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+function jsonString(s: string): string {
+  return PLAIN.test(s) ? '"' + s + '"' : JSON.stringify(checkString(s));
+}
+
 /**
  * Canonical JSON text of `value` (RFC 8785). Throws InputError on values JSON
  * cannot carry. `omit` leaves out top-level members (e.g. "sig" for the signing
@@ -20,7 +28,7 @@ function checkString(s: string): string {
 export function canonicalize(value: unknown, omit?: readonly string[]): string {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(checkString(value));
+      return jsonString(value);
     case 'number':
       // ES2015 Number-to-String is exactly RFC 8785 §3.2.2.3 for finite numbers; -0 prints as 0.
       if (!Number.isFinite(value)) throw new InputError('number is not finite');
@@ -40,7 +48,7 @@ export function canonicalize(value: unknown, omit?: readonly string[]): string {
         if (v === undefined || omit?.includes(k)) continue;
         if (!first) out += ',';
         first = false;
-        out += JSON.stringify(checkString(k)) + ':' + canonicalize(v);
+        out += jsonString(k) + ':' + canonicalize(v);
       }
       return out + '}';
     }

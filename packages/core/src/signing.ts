@@ -3,7 +3,7 @@
  * (SPEC §4.3): SHA-256( "KEZ-v0.2/" kind "\n" ‖ JCS(object without "sig") ).
  */
 import { sha256 } from './hash.js';
-import { utf8 } from './bytes.js';
+import { toHex as toHexDigest, utf8 } from './bytes.js';
 import { canonicalize } from './jcs.js';
 
 export const SIGNING_KINDS = [
@@ -90,11 +90,13 @@ export function signingDigest(
 
 /** Hex SHA-256 of the JCS of a whole object: claim ids and event ids (SPEC §5.3, §8.2). */
 export function objectId(obj: object): string {
-  return toHexDigest(sha256(utf8(canonicalize(obj))));
+  return objectIdOfJcs(canonicalize(obj));
 }
 
-function toHexDigest(d: Uint8Array): string {
-  let s = '';
-  for (const x of d) s += x.toString(16).padStart(2, '0');
-  return s;
+/** objectId when the JCS is at hand; encoded in the scratch buffer (ids are made per event). */
+export function objectIdOfJcs(jcs: string): string {
+  if (scratch.length < jcs.length * 3)
+    scratch = new Uint8Array(Math.max(jcs.length * 3, scratch.length * 2));
+  const { written } = encoder.encodeInto(jcs, scratch);
+  return toHexDigest(sha256(scratch.subarray(0, written)));
 }

@@ -4,12 +4,11 @@
  * event digest, the countersign digest (rotate) and the claim's id and digest
  * (add): removing a top-level member from a JCS object is the JCS without it.
  */
-import { sha256 } from '../hash.js';
-import { fromHex, toHex, utf8 } from '../bytes.js';
+import { fromHex } from '../bytes.js';
 import { KezError } from '../errors.js';
 import { parseKeyRef } from '../keys.js';
 import type { KeyRef } from '../keys.js';
-import { signingDigestOfJcs } from '../signing.js';
+import { objectIdOfJcs, signingDigestOfJcs } from '../signing.js';
 import { EVENT_OPS, readEvent } from './event.js';
 import type { ChainEvent, KeyCache } from './event.js';
 import type { EventFault } from './faults.js';
@@ -86,7 +85,16 @@ export class DropError extends Error {
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
-const HEX128 = /^[0-9a-f]{128}$/;
+
+/** The 64 bytes of a signature field (128 lowercase hex), or a DropError. */
+function hex64Bytes(v: unknown, why: EventFault, message: string): Uint8Array {
+  if (typeof v !== 'string' || v.length !== 128) throw new DropError(why, message);
+  try {
+    return fromHex(v, 64, 'sig');
+  } catch {
+    throw new DropError(why, message);
+  }
+}
 
 function isUint(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -120,8 +128,7 @@ export function prepareEvent(value: unknown, index: number, cache: KeyCache): Pr
     throw new DropError('malformed', '"prev" must be null or 64 lowercase hex');
   if (!isUint(o.created_at))
     throw new DropError('malformed', '"created_at" must be a non-negative integer');
-  if (typeof o.sig !== 'string' || !HEX128.test(o.sig))
-    throw new DropError('malformed', '"sig" must be 128 lowercase hex');
+  const sig = hex64Bytes(o.sig, 'malformed', '"sig" must be 128 lowercase hex');
   const signer = key(o.signer, 'signer', cache, 'weak_key');
 
   let strict: PreparedEvent['strict'];
@@ -137,7 +144,7 @@ export function prepareEvent(value: unknown, index: number, cache: KeyCache): Pr
         const cm = canonicalMembers(shape.event.claim as unknown as EventObject);
         pre.claim = joinMembers(cm);
         claim = {
-          id: toHex(sha256(utf8(pre.claim))),
+          id: objectIdOfJcs(pre.claim),
           key: shape.claimKey!,
           sig: fromHex(shape.event.claim.sig, 64, 'claim "sig"'),
           digest: signingDigestOfJcs('claim', joinMembers(cm, ['sig'])),
@@ -165,8 +172,8 @@ export function prepareEvent(value: unknown, index: number, cache: KeyCache): Pr
     created_at: o.created_at,
     signer,
     op: o.op,
-    id: toHex(sha256(utf8(joinMembers(members)))),
-    sig: fromHex(o.sig, 64, 'sig'),
+    id: objectIdOfJcs(joinMembers(members)),
+    sig,
     digest: signingDigestOfJcs('event', joinMembers(members, ['sig'])),
     strict,
   };
@@ -175,11 +182,14 @@ export function prepareEvent(value: unknown, index: number, cache: KeyCache): Pr
     // SPEC §8.5 step 2: a rotate is authentic only with the new key's countersignature.
     if (o.countersig === undefined)
       throw new DropError('missing_countersig', 'rotate has no "countersig"');
-    if (typeof o.countersig !== 'string' || !HEX128.test(o.countersig))
-      throw new DropError('bad_countersig', '"countersig" must be 128 lowercase hex');
+    const countersig = hex64Bytes(
+      o.countersig,
+      'bad_countersig',
+      '"countersig" must be 128 lowercase hex',
+    );
     p.rotate = {
       newKey: key(o.new_key, 'new_key', cache, 'bad_countersig'),
-      countersig: fromHex(o.countersig, 64, 'countersig'),
+      countersig,
       digest: signingDigestOfJcs('rotate-countersign', joinMembers(members, ['sig', 'countersig'])),
     };
   }

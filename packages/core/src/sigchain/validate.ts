@@ -63,6 +63,40 @@ function verifySigs(p: PreparedEvent): Promise<SigResults> {
   ]).then(([event, counter, claim]) => ({ event, counter, claim }));
 }
 
+function verifyOneNow(key: KeyRef, sig: Uint8Array, digest: Uint8Array): boolean | undefined {
+  return getSuite(key.suite).verifySync(sig, digest, key.publicKey);
+}
+
+/** verifySigs without a promise, or undefined when a suite here answers only asynchronously. */
+function verifySigsNow(p: PreparedEvent): SigResults | undefined {
+  const event = verifyOneNow(p.signer, p.sig, p.digest);
+  if (event === undefined) return undefined;
+  const counter = p.rotate
+    ? verifyOneNow(p.rotate.newKey, p.rotate.countersig, p.rotate.digest)
+    : true;
+  if (counter === undefined) return undefined;
+  const claim = p.claim ? verifyOneNow(p.claim.key, p.claim.sig, p.claim.digest) : false;
+  if (claim === undefined) return undefined;
+  return { event, counter, claim };
+}
+
+/**
+ * Every event's signatures: synchronously where the suites can answer now (a
+ * native primitive), the rest `limit` at a time through their async primitive.
+ */
+async function verifyAll(kept: readonly PreparedEvent[], limit: number): Promise<SigResults[]> {
+  const out = new Array<SigResults>(kept.length);
+  const later: number[] = [];
+  for (let i = 0; i < kept.length; i++) {
+    const r = verifySigsNow(kept[i]!);
+    if (r) out[i] = r;
+    else later.push(i);
+  }
+  const rs = await mapPool(later, limit, (i) => verifySigs(kept[i]!));
+  for (let k = 0; k < later.length; k++) out[later[k]!] = rs[k]!;
+  return out;
+}
+
 /** Run `fn` over `items` with at most `limit` promises pending. */
 async function mapPool<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>) {
   const out = new Array<R>(items.length);
@@ -172,7 +206,7 @@ async function processCandidates(
   });
 
   // SPEC §8.5 step 2: authentic = sig verifies for signer (and countersig for new_key).
-  const sigs = await mapPool(kept, opts.concurrency ?? 32, verifySigs);
+  const sigs = await verifyAll(kept, opts.concurrency ?? 32);
   const fresh: WalkEvent[] = [];
   kept.forEach((p, i) => {
     const r = sigs[i]!;

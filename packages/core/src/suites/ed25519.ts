@@ -40,9 +40,27 @@ function keyId(pk: Uint8Array): string {
   return s;
 }
 
+// The key of the previous check and its answer: a chain or a batch of claims is mostly
+// one key, and comparing 32 bytes is cheaper than making and hashing a map key.
+let lastKey = new Uint8Array(32);
+let lastOk: boolean | undefined;
+
+function sameKey(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Public key acceptable: 32 bytes, canonical, decodes to a point, not of small order. Cached per key. */
 function isStrictPublicKey(pk: Uint8Array): boolean {
   if (pk.length !== 32) return false;
+  if (lastOk !== undefined && sameKey(pk, lastKey)) return lastOk;
+  const ok = checkPublicKey(pk);
+  lastKey = pk.slice();
+  lastOk = ok;
+  return ok;
+}
+
+function checkPublicKey(pk: Uint8Array): boolean {
   const id = keyId(pk);
   const hit = keyCheckCache.get(id);
   if (hit !== undefined) return hit;
@@ -66,8 +84,10 @@ function isStrictPublicKey(pk: Uint8Array): boolean {
 /** Signature pre-checks shared by every primitive: S < L and canonical R. */
 function isStrictSignatureShape(sig: Uint8Array): boolean {
   if (sig.length !== 64) return false;
-  if (!lessThanLE(sig.subarray(32, 64), L_LE)) return false;
-  return isCanonicalPointEncoding(sig.subarray(0, 32));
+  // The top bytes almost always decide (L's is 0x10, p's masked one 0x7f): compare the rest only on a tie.
+  const sTop = sig[63]!;
+  if (sTop > 0x10 || (sTop === 0x10 && !lessThanLE(sig.subarray(32, 64), L_LE))) return false;
+  return (sig[31]! & 0x7f) < 0x7f || isCanonicalPointEncoding(sig.subarray(0, 32));
 }
 
 type Subtle = SubtleCrypto;
@@ -269,5 +289,7 @@ export const ed25519Suite: Suite = {
     nativeVerify
       ? Promise.resolve(verifyNative(nativeVerify, sig, digest, pk))
       : verifyEd25519(sig, digest, pk),
+  verifySync: (sig, digest, pk) =>
+    nativeVerify ? verifyNative(nativeVerify, sig, digest, pk) : undefined,
   isValidPublicKey: isStrictPublicKey,
 };

@@ -16,14 +16,8 @@ export const nostrSuite: Suite = {
       throw new Error('nostr: self-check failed');
     return sig;
   },
-  async verify(sig, digest, pk) {
-    if (sig.length !== 64 || pk.length !== 32) return false;
-    try {
-      return schnorr.verify(sig, digest, pk);
-    } catch {
-      return false;
-    }
-  },
+  verify: (sig, digest, pk) => Promise.resolve(verifyNow(sig, digest, pk)),
+  verifySync: verifyNow,
   isValidPublicKey(pk) {
     if (pk.length !== 32) return false;
     // lift_x is a modular square root, as dear as a good part of a verify: cache per key.
@@ -42,6 +36,15 @@ export const nostrSuite: Suite = {
     return ok;
   },
 };
+
+function verifyNow(sig: Uint8Array, digest: Uint8Array, pk: Uint8Array): boolean {
+  if (sig.length !== 64 || pk.length !== 32) return false;
+  try {
+    return schnorr.verify(sig, digest, pk);
+  } catch {
+    return false;
+  }
+}
 
 function bytesToBigInt(b: Uint8Array): bigint {
   let n = 0n;
