@@ -15,7 +15,7 @@
  *   transaction stores them; the database's unique (chain, seq) primary
  *   constraint settles races between requests and between server processes.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ChainState, EventFault } from '@kez/core';
 import { canonicalize, extendChain, KezError, validateChain } from '@kez/core';
 import type { Limits } from '../config/config.js';
@@ -56,7 +56,8 @@ const ATTEMPTS = 3;
 
 /** RFC 6962 §2.1 leaf hash: SHA-256(0x00 ‖ leaf data); the leaf data is the event's JCS. */
 export function leafHash(jcs: string): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(Buffer.of(0)).update(jcs, 'utf8').digest());
+  // One-shot hash (no Hash object): the 0x00 prefix is one UTF-8 byte, prepended as text.
+  return new Uint8Array(hash('sha256', '\0' + jcs, 'buffer'));
 }
 
 function toNew(c: Candidate): NewEvent {
@@ -88,7 +89,7 @@ function candidates(chain: string, values: unknown[]): Candidate[] {
         throw new HttpError('malformed', `event ${i + 1}: ${e.message}`, { index: i });
       throw e;
     }
-    const id = createHash('sha256').update(jcs, 'utf8').digest('hex');
+    const id = hash('sha256', jcs, 'hex');
     // SPEC §8.5 step 1: exact duplicates count once.
     if (!byId.has(id)) byId.set(id, { seq: o.seq, id, jcs, value: o });
   });

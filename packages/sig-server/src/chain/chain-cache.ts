@@ -31,8 +31,8 @@ export class ChainCache {
 
   constructor(
     private readonly store: Store,
-    /** Most events kept over all chains. */
-    private readonly maxEvents = 200_000,
+    /** Most events kept over all chains: about 1 KB each (the parsed event and core's state of it). */
+    private readonly maxEvents = 100_000,
   ) {}
 
   /**
