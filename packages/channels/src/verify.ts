@@ -20,6 +20,7 @@ import {
 import type { Claim, EncodingName, Identity, ReasonCode, Status, Verdict } from '@kez/core';
 import { getPlugin } from './plugins.js';
 import type { Binding, ChannelContext, ChannelPlugin, FetchOutcome, ProofText } from './types.js';
+import { yieldToNetwork } from './yield.js';
 
 /**
  * What the sigchain says about a key (the sigchain code wires this through
@@ -235,6 +236,7 @@ function plain(v: Verdict): Verdict {
 
 /** Candidates of one document, judged up to (not including) the sigchain. */
 async function judgeText(text: ProofText, judge: Judge, timings: StepTimings): Promise<Judged[]> {
+  await yieldToNetwork(); // the checks below are CPU: answers already due go first
   const te = performance.now();
   let found;
   try {

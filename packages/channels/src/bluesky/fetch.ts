@@ -8,6 +8,7 @@ import { ChannelError, InputError } from '@kez/core';
 import type { Identity } from '@kez/core';
 import type { ChannelContext, FetchOutcome, NetResponse, ProofText } from '../types.js';
 import { verifyRecordProof } from './commit.js';
+import { yieldToNetwork } from '../yield.js';
 import type { RecordProof } from './commit.js';
 import type { AtprotoKey } from './did-key.js';
 import {
@@ -184,6 +185,7 @@ async function fetchProof(
   }
   if (res.status !== 200) throw failed('http_error', url, `${url} answered HTTP ${res.status}`);
   try {
+    await yieldToNetwork();
     return await verifyRecordProof(res.body, `${collection}/${rkey}`, key);
   } catch (e) {
     throw failed(

@@ -8,6 +8,7 @@ import type { ChannelContext, FetchOutcome } from '../types.js';
 import { authorKey, MAX_RELAYS, mergeRelays, normalizeRelayUrl, proofFilters } from './locate.js';
 import { authenticEvents, decideProof, writeRelays } from './match.js';
 import { queryRelay } from './relay.js';
+import { yieldToNetwork } from '../yield.js';
 import type { RelayOptions, RelayQuery } from './relay.js';
 
 /** SPEC §6.6: a claim-bearing document is at most 64 KiB; a relay message wraps one event. */
@@ -67,6 +68,7 @@ export async function fetchNostrProof(
 
   // NIP-65 outbox: the author publishes to their write relays; ask those too.
   const now = ctx.now();
+  await yieldToNetwork();
   let checked = await authenticEvents(queries, now);
   const listed = writeRelays(checked.events, pubkey)
     .map((r) => normalizeRelayUrl(r, { trusted: false, allowPrivate: ctx.config.allowPrivate }))
@@ -77,6 +79,7 @@ export async function fetchNostrProof(
       more.map((r) => queryRelay(r, proofFilters(pubkey, false), opts)),
     );
     queries.push(...extra);
+    await yieldToNetwork();
     checked = await authenticEvents(extra, now, checked);
   }
   return decideProof(pubkey, queries, checked);
