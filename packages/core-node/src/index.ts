@@ -62,8 +62,13 @@ export function nodeEd25519Verify(sig: Uint8Array, msg: Uint8Array, pk: Uint8Arr
   return verify(null, msg, keyObjectOf(pk), sig);
 }
 
+/** One-shot SHA-256 as lowercase hex (ids). */
+export function nodeSha256Hex(data: Uint8Array): string {
+  return hash('sha256', data, 'hex');
+}
+
 /** Install both into @kez/core (idempotent; throws if a primitive fails core's known answers). */
 export function installNodeCrypto(): void {
-  useSha256(nodeSha256);
+  useSha256(nodeSha256, nodeSha256Hex);
   useEd25519Verify(nodeEd25519Verify);
 }

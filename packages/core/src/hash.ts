@@ -6,13 +6,21 @@
  * so a broken one can never silently change ids or digests.
  */
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+import { toHex } from './bytes.js';
 
 export type Sha256 = (data: Uint8Array) => Uint8Array;
+/** The same digest as lowercase hex: ids are hex, and a native hash can write hex directly. */
+export type Sha256Hex = (data: Uint8Array) => string;
 
 let impl: Sha256 = nobleSha256;
+let implHex: Sha256Hex = (data) => toHex(impl(data));
 
 export function sha256(data: Uint8Array): Uint8Array {
   return impl(data);
+}
+
+export function sha256Hex(data: Uint8Array): string {
+  return implHex(data);
 }
 
 // FIPS 180-2 Appendix B.1 ("abc") and B.2 (448-bit message): the replacement must reproduce both.
@@ -24,13 +32,18 @@ const KAT: [string, string][] = [
   ],
 ];
 
-/** Install a faster SHA-256 (e.g. node:crypto). Throws if it fails the known-answer test. */
-export function useSha256(fn: Sha256): void {
+/**
+ * Install a faster SHA-256 (e.g. node:crypto), optionally with a hex variant.
+ * Throws if either fails the known-answer test.
+ */
+export function useSha256(fn: Sha256, hexFn?: Sha256Hex): void {
   const enc = new TextEncoder();
   for (const [msg, want] of KAT) {
-    const got = Array.from(fn(enc.encode(msg)), (b) => b.toString(16).padStart(2, '0')).join('');
-    if (got !== want)
+    const got = toHex(fn(enc.encode(msg)));
+    const gotHex = hexFn ? hexFn(enc.encode(msg)) : want;
+    if (got !== want || gotHex !== want)
       throw new Error('useSha256: the replacement fails the FIPS 180-2 known-answer test');
   }
   impl = fn;
+  implHex = hexFn ?? ((data) => toHex(fn(data)));
 }

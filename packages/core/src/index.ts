@@ -17,5 +17,5 @@ export * from './encodings/index.js';
 export { inspectFrame, zstdDecompressBounded, zstdCompress } from './encodings/zstd-bounded.js';
 export * from './secret-keys.js';
 export * from './sigchain/index.js';
-export { sha256, useSha256 } from './hash.js';
-export type { Sha256 } from './hash.js';
+export { sha256, sha256Hex, useSha256 } from './hash.js';
+export type { Sha256, Sha256Hex } from './hash.js';

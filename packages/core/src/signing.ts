@@ -2,8 +2,8 @@
  * The signing input, with domain separation, used for everything KEZ signs
  * (SPEC §4.3): SHA-256( "KEZ-v0.2/" kind "\n" ‖ JCS(object without "sig") ).
  */
-import { sha256 } from './hash.js';
-import { toHex as toHexDigest, utf8 } from './bytes.js';
+import { sha256, sha256Hex } from './hash.js';
+import { utf8 } from './bytes.js';
 import { canonicalize } from './jcs.js';
 
 export const SIGNING_KINDS = [
@@ -98,5 +98,5 @@ export function objectIdOfJcs(jcs: string): string {
   if (scratch.length < jcs.length * 3)
     scratch = new Uint8Array(Math.max(jcs.length * 3, scratch.length * 2));
   const { written } = encoder.encodeInto(jcs, scratch);
-  return toHexDigest(sha256(scratch.subarray(0, written)));
+  return sha256Hex(scratch.subarray(0, written));
 }

@@ -76,6 +76,17 @@ const ALLOWED = Object.fromEntries(
   EVENT_OPS.map((op) => [op, new Set([...BASE_FIELDS, ...OP_FIELDS[op]])]),
 ) as Record<EventOp, Set<string>>;
 
+/**
+ * Each op's fields in RFC 8785 order, with the JCS text of the name: a strict
+ * event's members can be written without listing and sorting its keys.
+ */
+export const SORTED_FIELDS = {} as Record<
+  EventOp,
+  readonly (readonly [name: string, head: string])[]
+>;
+for (const op of EVENT_OPS)
+  SORTED_FIELDS[op] = [...ALLOWED[op]].sort().map((k) => [k, JSON.stringify(k) + ':'] as const);
+
 /** Parses key refs once per validation run: a chain names the same few keys over and over. */
 export type KeyCache = Map<string, KeyRef>;
 
@@ -128,7 +139,12 @@ function textField(v: unknown, max: number, what: string): void {
  * op, no unknown fields, right types, canonical key refs, a well-formed claim
  * in `add`. Says nothing about signatures or chain rules. Throws InputError.
  */
-export function readEvent(value: unknown, cache: KeyCache = new Map()): EventShape {
+export function readEvent(
+  value: unknown,
+  cache: KeyCache = new Map(),
+  /** prepareEvent has already checked "prev" and "sig" (the hex checks are a good part of the cost). */
+  hexChecked = false,
+): EventShape {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new InputError('event must be a JSON object');
   const o = value as Record<string, unknown>;
@@ -144,11 +160,11 @@ export function readEvent(value: unknown, cache: KeyCache = new Map()): EventSha
   keyField(o.chain, 'chain', cache);
   if (typeof o.seq !== 'number' || !Number.isSafeInteger(o.seq) || o.seq < 1)
     throw new InputError('event "seq" must be an integer >= 1');
-  if (o.prev !== null) hexField(o.prev, 32, 'prev');
+  if (o.prev !== null && !hexChecked) hexField(o.prev, 32, 'prev');
   if (!isTimestamp(o.created_at))
     throw new InputError('event "created_at" must be a non-negative integer (unix seconds)');
   const signer = keyField(o.signer, 'signer', cache);
-  hexField(o.sig, 64, 'sig');
+  if (!hexChecked) hexField(o.sig, 64, 'sig');
   const shape: EventShape = { event: o as unknown as ChainEvent, signer };
   switch (op) {
     case 'add': {

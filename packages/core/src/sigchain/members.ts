@@ -38,3 +38,21 @@ export function joinMembers(members: Members, omit: readonly string[] = []): str
   }
   return s + '}';
 }
+
+/**
+ * canonicalMembers for an object whose member names are all among `fields`
+ * (name and JCS head, already in RFC 8785 order) — a strict event's.
+ */
+export function knownMembers(
+  obj: Readonly<Record<string, unknown>>,
+  fields: readonly (readonly [string, string])[],
+  pre: Readonly<Record<string, string>> = {},
+): Members {
+  const out: [string, string][] = [];
+  for (const [k, head] of fields) {
+    const v = obj[k];
+    if (v === undefined) continue;
+    out.push([k, head + (pre[k] ?? canonicalize(v))]);
+  }
+  return out;
+}

@@ -9,10 +9,10 @@ import { KezError } from '../errors.js';
 import { parseKeyRef } from '../keys.js';
 import type { KeyRef } from '../keys.js';
 import { objectIdOfJcs, signingDigestOfJcs } from '../signing.js';
-import { EVENT_OPS, readEvent } from './event.js';
+import { EVENT_OPS, SORTED_FIELDS, readEvent } from './event.js';
 import type { ChainEvent, KeyCache } from './event.js';
 import type { EventFault } from './faults.js';
-import { canonicalMembers, joinMembers } from './members.js';
+import { canonicalMembers, joinMembers, knownMembers } from './members.js';
 import type { EventObject } from './state.js';
 
 export interface PreparedEvent {
@@ -138,7 +138,7 @@ export function prepareEvent(value: unknown, index: number, cache: KeyCache): Pr
     strict = { why: 'unknown_op', detail: `unknown op ${JSON.stringify(o.op)?.slice(0, 40)}` };
   } else {
     try {
-      const shape = readEvent(o, cache);
+      const shape = readEvent(o, cache, true);
       strict = { event: shape.event };
       if (shape.event.op === 'add') {
         const cm = canonicalMembers(shape.event.claim as unknown as EventObject);
@@ -158,7 +158,11 @@ export function prepareEvent(value: unknown, index: number, cache: KeyCache): Pr
 
   let members;
   try {
-    members = canonicalMembers(o, pre);
+    // A strict event names only its op's fields (readEvent checked): no need to list and sort keys.
+    members =
+      'event' in strict
+        ? knownMembers(o, SORTED_FIELDS[strict.event.op], pre)
+        : canonicalMembers(o, pre);
   } catch (e) {
     if (!(e instanceof KezError)) throw e;
     throw new DropError('malformed', e.message);
