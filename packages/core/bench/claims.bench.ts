@@ -102,33 +102,30 @@ export async function run(ms = 3000): Promise<string[]> {
     };
     const raws = await rawVerifiers(suite, claim);
     for (const r of raws) if (!(await r.fn())) throw new Error(`${r.name} did not verify`);
-    // Short interleaved rounds; the median of per-round ratios resists the noise of a shared machine.
-    const rawRates = raws.map((): number[] => []);
-    const ratios = raws.map((): number[] => []);
-    const fullRates: number[] = [];
+    // Each raw primitive is paired with the full check in its own phase of short rounds, in
+    // alternating order (ABBA), so what one run leaves behind (garbage, a busy thread pool)
+    // lands on both sides alike; the median of per-round ratios resists a shared machine's noise.
     const rounds = 12;
-    for (let round = 0; round < rounds; round++) {
-      const slice = ms / rounds / (raws.length + 1);
-      // Alternate the order (ABBA) so whatever one run leaves behind (garbage, warm caches) lands on each side alike.
-      const fullFirst = round % 2 === 1;
-      const f0 = fullFirst ? await opsPerSecond(full, slice) : 0;
-      const r = [];
-      for (const raw of raws) r.push(await opsPerSecond(raw.fn, slice));
-      const f = fullFirst ? f0 : await opsPerSecond(full, slice);
-      fullRates.push(f);
-      r.forEach((x, i) => {
-        rawRates[i]!.push(x);
-        ratios[i]!.push(f / x);
-      });
-    }
-    const b = median(fullRates);
-    raws.forEach((raw, i) => {
+    const slice = ms / rounds / 2;
+    for (const [i, raw] of raws.entries()) {
+      const rawRates: number[] = [];
+      const fullRates: number[] = [];
+      const ratios: number[] = [];
+      for (let round = 0; round < rounds; round++) {
+        const fullFirst = round % 2 === 1;
+        const f0 = fullFirst ? await opsPerSecond(full, slice) : 0;
+        const r = await opsPerSecond(raw.fn, slice);
+        const f = fullFirst ? f0 : await opsPerSecond(full, slice);
+        rawRates.push(r);
+        fullRates.push(f);
+        ratios.push(f / r);
+      }
       // The first raw is the primitive core runs on: the target applies to it.
       const target = i === 0 ? '(target ≥ 0.90)' : '(reference)';
       lines.push(
-        `claim verify  ${suite.padEnd(8)} ${b.toFixed(0).padStart(7)} claims/cpu-s   raw ${raw.name.padEnd(20)} ${median(rawRates[i]!).toFixed(0).padStart(7)} /cpu-s   ratio ${median(ratios[i]!).toFixed(2)} ${target}`,
+        `claim verify  ${suite.padEnd(8)} ${median(fullRates).toFixed(0).padStart(7)} claims/cpu-s   raw ${raw.name.padEnd(20)} ${median(rawRates).toFixed(0).padStart(7)} /cpu-s   ratio ${median(ratios).toFixed(2)} ${target}`,
       );
-    });
+    }
   }
   return lines;
 }

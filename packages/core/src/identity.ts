@@ -116,6 +116,19 @@ function normalizeId(channel: Channel, raw: string): string {
 /** Parse and normalize an identity string. Throws InputError naming what is wrong. */
 export function parseIdentity(input: string): Identity {
   if (typeof input !== 'string') throw new InputError('identity must be a string');
+  // Verifiers normalize the same few identities over and over (every claim names one).
+  const hit = parsedIdentities.get(input);
+  if (hit) return { ...hit };
+  const identity = parseIdentityUncached(input);
+  if (parsedIdentities.size >= PARSED_IDENTITIES_MAX) parsedIdentities.clear();
+  parsedIdentities.set(input, { ...identity });
+  return identity;
+}
+
+const parsedIdentities = new Map<string, Identity>();
+const PARSED_IDENTITIES_MAX = 4096;
+
+function parseIdentityUncached(input: string): Identity {
   if (input.length > 300) throw new InputError('identity is longer than 300 characters');
   const colon = input.indexOf(':');
   if (colon <= 0)
