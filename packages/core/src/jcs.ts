@@ -62,8 +62,89 @@ const MAX_DEPTH = 32;
 /**
  * Parse JSON text strictly: RFC 8259 grammar, no duplicate object keys, no lone
  * surrogates, depth ≤ 32. Errors are InputError with a message naming the problem.
+ *
+ * Fast path: the engine's JSON.parse (whose grammar is RFC 8259's), then a check
+ * of what it lets through — depth, finite numbers, well-formed strings, and no
+ * duplicate keys (JSON.parse keeps the last). Anything in doubt is parsed again
+ * by parseJsonReference, so results and error messages are exactly its own.
  */
 export function parseJson(text: string): Json {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return parseJsonReference(text);
+  }
+  // Strings can hold a lone surrogate only if the text has one, or a \uD800–\uDFFF escape.
+  const checkStrings = !text.isWellFormed() || SURROGATE_ESCAPE.test(text);
+  const seen = { members: 0 };
+  if (!accepted(v, 0, checkStrings, seen) || seen.members !== structuralColons(text))
+    return parseJsonReference(text);
+  return v as Json;
+}
+
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+/** Does the reference parser accept `v` as JSON.parse built it? Counts object members into `seen`. */
+function accepted(v: unknown, depth: number, checkStrings: boolean, seen: { members: number }) {
+  if (depth > MAX_DEPTH) return false;
+  switch (typeof v) {
+    case 'number':
+      return Number.isFinite(v);
+    case 'string':
+      return !checkStrings || v.isWellFormed();
+    case 'object': {
+      if (v === null) return true;
+      if (Array.isArray(v)) {
+        for (const x of v) if (!accepted(x, depth + 1, checkStrings, seen)) return false;
+        return true;
+      }
+      const o = v as Record<string, unknown>;
+      const keys = Object.keys(o);
+      seen.members += keys.length;
+      for (const k of keys) {
+        if (checkStrings && !k.isWellFormed()) return false;
+        if (!accepted(o[k], depth + 1, checkStrings, seen)) return false;
+      }
+      return true;
+    }
+    default:
+      return true;
+  }
+}
+
+/**
+ * Object members written in `text`, which JSON.parse accepted: each has exactly one ':' outside
+ * string literals, and no ':' outside strings is anything else. Fewer distinct keys than this
+ * in the parsed value means a duplicate key that JSON.parse merged.
+ */
+function structuralColons(text: string): number {
+  const n = text.length;
+  let colons = 0;
+  let i = 0;
+  for (;;) {
+    const open = text.indexOf('"', i);
+    const end = open === -1 ? n : open;
+    for (let j = i; j < end; j++) if (text.charCodeAt(j) === 0x3a) colons++;
+    if (open === -1) return colons;
+    // The closing quote: the next one not escaped (preceded by an even run of backslashes).
+    let close = open;
+    for (;;) {
+      close = text.indexOf('"', close + 1);
+      if (close === -1) return -1; // not JSON after all: let the reference parser say why
+      let b = close - 1;
+      while (text.charCodeAt(b) === 0x5c) b--;
+      if ((close - 1 - b) % 2 === 0) break;
+    }
+    i = close + 1;
+  }
+}
+
+/**
+ * The reference strict parser, character by character: what parseJson answers
+ * whenever its fast path is in doubt (and what test/parse-fast.test.ts compares it with).
+ */
+export function parseJsonReference(text: string): Json {
   let i = 0;
   const n = text.length;
   const fail = (what: string): never => {
