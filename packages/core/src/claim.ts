@@ -55,7 +55,8 @@ export function parseClaim(value: unknown): Claim {
   return parseClaimParts(value).claim;
 }
 
-interface ClaimParts {
+/** A checked claim with what verifying it needs, each made once. */
+export interface ClaimParts {
   claim: Claim;
   key: KeyRef;
   sig: Uint8Array;
@@ -67,7 +68,11 @@ interface ClaimParts {
 const SIG_JCS_BYTES = 1 + 6 + 130;
 const CLAIM_PREFIX_BYTES = signingPrefixLength('claim');
 
-function parseClaimParts(value: unknown): ClaimParts {
+/**
+ * parseClaim, also returning the parsed key, the signature bytes and the
+ * signing digest (a sigchain reads the claims it carries this way).
+ */
+export function parseClaimParts(value: unknown): ClaimParts {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InputError('claim must be a JSON object');
   }
@@ -125,13 +130,19 @@ function parseClaimParts(value: unknown): ClaimParts {
  * form; the strings are normalized identities and key refs (ASCII, no escapes
  * beyond what JSON.stringify writes); `ext` goes through the general canonicalize.
  */
-function unsignedClaimJcs(o: Record<string, unknown>): string {
+function unsignedClaimJcs(o: Record<string, unknown>, withSig = false): string {
   let s = '{"created_at":' + String(o.created_at);
   if (o.expires_at !== undefined) s += ',"expires_at":' + String(o.expires_at);
   if (o.ext !== undefined) s += ',"ext":' + canonicalize(o.ext);
   s += ',"key":' + JSON.stringify(o.key) + ',"kez":"0.2"';
   if (o.primary !== undefined) s += ',"primary":' + JSON.stringify(o.primary);
+  if (withSig) s += ',"sig":' + JSON.stringify(o.sig);
   return s + ',"subject":' + JSON.stringify(o.subject) + ',"type":"claim"}';
+}
+
+/** JCS of a claim parseClaimParts returned, signature included (its id's input, SPEC §5.3). */
+export function claimJcs(parts: ClaimParts): string {
+  return unsignedClaimJcs(parts.claim as unknown as Record<string, unknown>, true);
 }
 
 export interface CreateClaimOptions {

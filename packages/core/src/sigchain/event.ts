@@ -3,8 +3,8 @@
  * and builders that sign. Event id = hex SHA-256 of the JCS of the whole event.
  */
 import { toHex } from '../bytes.js';
-import { parseClaim } from '../claim.js';
-import type { Claim } from '../claim.js';
+import { parseClaimParts } from '../claim.js';
+import type { Claim, ClaimParts } from '../claim.js';
 import { InputError } from '../errors.js';
 import { formatKeyRef, parseKeyRef } from '../keys.js';
 import type { KeyRef } from '../keys.js';
@@ -98,6 +98,8 @@ export interface EventShape {
   newKey?: KeyRef;
   /** add: the claim's key. */
   claimKey?: KeyRef;
+  /** add: the claim as read, with its signature bytes and digest. */
+  claim?: ClaimParts;
 }
 
 function isOp(v: unknown): v is EventOp {
@@ -169,8 +171,8 @@ export function readEvent(
   switch (op) {
     case 'add': {
       if (o.claim === undefined) throw new InputError('add event has no "claim"');
-      const claim = parseClaim(o.claim);
-      shape.claimKey = keyField(claim.key, 'claim.key', cache);
+      shape.claim = parseClaimParts(o.claim);
+      shape.claimKey = keyField(shape.claim.claim.key, 'claim.key', cache);
       break;
     }
     case 'revoke':

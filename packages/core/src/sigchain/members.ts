@@ -39,20 +39,40 @@ export function joinMembers(members: Members, omit: readonly string[] = []): str
   return s + '}';
 }
 
+/** The JCS texts prepareEvent needs of one object: whole, and without the named members. */
+export interface Joined {
+  whole: string;
+  /** Without "sig". */
+  unsigned: string;
+  /** Without "sig" and "countersig" (a rotate's countersigned bytes). */
+  uncountersigned: string;
+}
+
 /**
- * canonicalMembers for an object whose member names are all among `fields`
- * (name and JCS head, already in RFC 8785 order) — a strict event's.
+ * The JCS of an object whose member names are all among `fields` (name and
+ * JCS head, already in RFC 8785 order) — a strict event's — whole and without
+ * its signatures, written in one pass without listing and sorting its keys.
  */
-export function knownMembers(
+export function joinKnown(
   obj: Readonly<Record<string, unknown>>,
   fields: readonly (readonly [string, string])[],
-  pre: Readonly<Record<string, string>> = {},
-): Members {
-  const out: [string, string][] = [];
+  claimJcs?: string,
+): Joined {
+  let whole = '';
+  let unsigned = '';
+  let uncountersigned = '';
   for (const [k, head] of fields) {
     const v = obj[k];
     if (v === undefined) continue;
-    out.push([k, head + (pre[k] ?? canonicalize(v))]);
+    const text = head + (k === 'claim' && claimJcs !== undefined ? claimJcs : canonicalize(v));
+    whole += ',' + text;
+    if (k === 'sig') continue;
+    unsigned += ',' + text;
+    if (k !== 'countersig') uncountersigned += ',' + text;
   }
-  return out;
+  return {
+    whole: '{' + whole.slice(1) + '}',
+    unsigned: '{' + unsigned.slice(1) + '}',
+    uncountersigned: '{' + uncountersigned.slice(1) + '}',
+  };
 }

@@ -8,11 +8,13 @@ import { fromHex } from '../bytes.js';
 import { KezError } from '../errors.js';
 import { parseKeyRef } from '../keys.js';
 import type { KeyRef } from '../keys.js';
+import { claimJcs } from '../claim.js';
 import { objectIdOfJcs, signingDigestOfJcs } from '../signing.js';
 import { EVENT_OPS, SORTED_FIELDS, readEvent } from './event.js';
 import type { ChainEvent, KeyCache } from './event.js';
 import type { EventFault } from './faults.js';
-import { canonicalMembers, joinMembers, knownMembers } from './members.js';
+import { canonicalMembers, joinKnown, joinMembers } from './members.js';
+import type { Joined } from './members.js';
 import type { EventObject } from './state.js';
 
 export interface PreparedEvent {
@@ -133,21 +135,21 @@ export function prepareEvent(value: unknown, index: number, cache: KeyCache): Pr
 
   let strict: PreparedEvent['strict'];
   let claim: PreparedEvent['claim'];
-  const pre: Record<string, string> = {};
+  let claimText: string | undefined;
   if (!(EVENT_OPS as readonly unknown[]).includes(o.op)) {
     strict = { why: 'unknown_op', detail: `unknown op ${JSON.stringify(o.op)?.slice(0, 40)}` };
   } else {
     try {
       const shape = readEvent(o, cache, true);
       strict = { event: shape.event };
-      if (shape.event.op === 'add') {
-        const cm = canonicalMembers(shape.event.claim as unknown as EventObject);
-        pre.claim = joinMembers(cm);
+      if (shape.claim) {
+        // readEvent read the claim: its digest and signature bytes are made; its JCS is written directly.
+        claimText = claimJcs(shape.claim);
         claim = {
-          id: objectIdOfJcs(pre.claim),
+          id: objectIdOfJcs(claimText),
           key: shape.claimKey!,
-          sig: fromHex(shape.event.claim.sig, 64, 'claim "sig"'),
-          digest: signingDigestOfJcs('claim', joinMembers(cm, ['sig'])),
+          sig: shape.claim.sig,
+          digest: shape.claim.digest,
         };
       }
     } catch (e) {
@@ -156,13 +158,18 @@ export function prepareEvent(value: unknown, index: number, cache: KeyCache): Pr
     }
   }
 
-  let members;
+  let joined: Joined;
   try {
     // A strict event names only its op's fields (readEvent checked): no need to list and sort keys.
-    members =
-      'event' in strict
-        ? knownMembers(o, SORTED_FIELDS[strict.event.op], pre)
-        : canonicalMembers(o, pre);
+    if ('event' in strict) joined = joinKnown(o, SORTED_FIELDS[strict.event.op], claimText);
+    else {
+      const members = canonicalMembers(o);
+      joined = {
+        whole: joinMembers(members),
+        unsigned: joinMembers(members, ['sig']),
+        uncountersigned: joinMembers(members, ['sig', 'countersig']),
+      };
+    }
   } catch (e) {
     if (!(e instanceof KezError)) throw e;
     throw new DropError('malformed', e.message);
@@ -176,9 +183,9 @@ export function prepareEvent(value: unknown, index: number, cache: KeyCache): Pr
     created_at: o.created_at,
     signer,
     op: o.op,
-    id: objectIdOfJcs(joinMembers(members)),
+    id: objectIdOfJcs(joined.whole),
     sig,
-    digest: signingDigestOfJcs('event', joinMembers(members, ['sig'])),
+    digest: signingDigestOfJcs('event', joined.unsigned),
     strict,
   };
   if (claim) p.claim = claim;
@@ -194,7 +201,7 @@ export function prepareEvent(value: unknown, index: number, cache: KeyCache): Pr
     p.rotate = {
       newKey: key(o.new_key, 'new_key', cache, 'bad_countersig'),
       countersig,
-      digest: signingDigestOfJcs('rotate-countersign', joinMembers(members, ['sig', 'countersig'])),
+      digest: signingDigestOfJcs('rotate-countersign', joined.uncountersigned),
     };
   }
   return p;
