@@ -6,8 +6,8 @@
  * claims.bench.ts; wall-clock rates are printed beside them.
  *
  * Two chains: `single` (one signature per event: revokes, with an add_device
- * every 1,000th event — each new key costs a strict key check, about one
- * verification, in noble) and `add` (every event adds a claim: two signatures
+ * every 1,000th event — each new key costs a strict key check: a scalar
+ * multiplication in noble, ~3 ms, as much as ~17 verifications) and `add` (every event adds a claim: two signatures
  * per event, the event's and the claim's). The ratio is signatures checked per
  * second inside validateChain ÷ raw verifications per second; for `single`
  * that is also events/s ÷ raw/s. Target ≥ 0.85.
@@ -108,15 +108,20 @@ export async function run(): Promise<{ name: string; rows: BenchRow[] }> {
     const chain = events[0]!.chain;
     const raw: [number, number][] = [];
     const val: [number, number][] = [];
+    const validate = async () => {
+      const s = await validateChain(events, { now, chain, concurrency: CONCURRENCY });
+      if (s.end.kind !== 'complete' || s.head?.seq !== events.length)
+        throw new Error(`validate: chain ended ${s.end.kind} at ${s.head?.seq}`);
+    };
+    const ratios: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
+      // Alternate the order (ABBA): a slow spell of the machine lands on each side alike.
+      if (r % 2 === 1) val.push(await measure(validate));
       raw.push(await measure(() => rawVerifyAll(ts)));
-      val.push(
-        await measure(async () => {
-          const s = await validateChain(events, { now, chain, concurrency: CONCURRENCY });
-          if (s.end.kind !== 'complete' || s.head?.seq !== events.length)
-            throw new Error(`validate: chain ended ${s.end.kind} at ${s.head?.seq}`);
-        }),
-      );
+      if (r % 2 === 0) val.push(await measure(validate));
+      // Per round, the raw and the validation run side by side over the same signatures:
+      // signatures/s inside validateChain ÷ raw/s is the ratio of their CPU times.
+      ratios.push(raw[r]![0] / val[r]![0]);
     }
     const rawCpu = ts.length / median(raw.map((x) => x[0]));
     const rawWall = ts.length / median(raw.map((x) => x[1]));
@@ -130,7 +135,7 @@ export async function run(): Promise<{ name: string; rows: BenchRow[] }> {
       validate_events_per_s: Math.round(evCpu),
       validate_sigs_per_s: Math.round(evCpu * perEvent),
       raw_verifies_per_s: Math.round(rawCpu),
-      ratio: +((evCpu * perEvent) / rawCpu).toFixed(3),
+      ratio: +(ratios.reduce((a, b) => a + b, 0) / ratios.length).toFixed(3),
       wall_ratio: +((evWall * perEvent) / rawWall).toFixed(3),
     });
   }
@@ -144,6 +149,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     console.log(
       `  ${r.chain.padEnd(6)} validateChain ${r.validate_events_per_s} events/s = ` +
         `${r.validate_sigs_per_s} sigs/s | raw verify ${r.raw_verifies_per_s}/s | ` +
-        `ratio ${r.ratio.toFixed(2)} (wall ${r.wall_ratio.toFixed(2)}; target >= 0.85)`,
+        `ratio ${r.ratio.toFixed(2)} (mean of per-round ratios; wall ${r.wall_ratio.toFixed(2)}; target >= 0.85)`,
     );
 }
