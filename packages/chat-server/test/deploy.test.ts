@@ -172,9 +172,11 @@ describe('deploy/', () => {
         )),
       );
       const urls = ports.map((p) => `nats://127.0.0.1:${p.client}`);
-      // JetStream needs a meta leader before the stream can be made: retry until it is there.
+      // JetStream needs a meta leader before the stream can be made: retry until it is there
+      // (an election can take several seconds on a loaded 2-core machine).
       let chat: Awaited<ReturnType<typeof startChatServer>> | undefined;
-      for (let i = 0; !chat; i++) {
+      const leaderBy = Date.now() + 30_000;
+      while (!chat) {
         try {
           chat = await startChatServer({
             env: {},
@@ -184,7 +186,7 @@ describe('deploy/', () => {
             log: SILENT,
           });
         } catch (e) {
-          if (i > 40) throw e;
+          if (Date.now() > leaderBy) throw e;
           await new Promise((r) => setTimeout(r, 250));
         }
       }
@@ -212,7 +214,8 @@ describe('deploy/', () => {
             i.kind === 'event' ? [i.event.text] : [],
           );
         let got: (string | undefined)[] = [];
-        for (let i = 0; i < 40; i++) {
+        const electedBy = Date.now() + 30_000;
+        while (Date.now() < electedBy) {
           try {
             got = await texts();
             if (got.length === 3) break;
