@@ -57,7 +57,8 @@ const ATTEMPTS = 3;
 /** RFC 6962 §2.1 leaf hash: SHA-256(0x00 ‖ leaf data); the leaf data is the event's JCS. */
 export function leafHash(jcs: string): Uint8Array {
   // One-shot hash (no Hash object): the 0x00 prefix is one UTF-8 byte, prepended as text.
-  return new Uint8Array(hash('sha256', '\0' + jcs, 'buffer'));
+  // The Buffer is the Uint8Array the stores bind: no copy.
+  return hash('sha256', '\0' + jcs, 'buffer');
 }
 
 function toNew(c: Candidate): NewEvent {

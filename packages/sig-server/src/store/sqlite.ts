@@ -102,9 +102,6 @@ export function openSqliteStore(file: string): Store & AsyncDisposable {
       "UPDATE counters SET value = value + ? WHERE name = 'log_size' RETURNING value",
     ),
     size: db.prepare<[], { value: number }>("SELECT value FROM counters WHERE name = 'log_size'"),
-    insert: db.prepare(
-      'INSERT INTO events (chain, seq, id, is_primary, body, leaf, leaf_hash, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
     upsertHead: db.prepare(
       `INSERT INTO chains (chain, head_seq, head_id, forks, cursor, updated_at) VALUES (?, ?, ?, 0, ?, ?)
        ON CONFLICT (chain) DO UPDATE SET head_seq = excluded.head_seq, head_id = excluded.head_id,
@@ -122,19 +119,38 @@ export function openSqliteStore(file: string): Store & AsyncDisposable {
     ),
   };
 
+  // One INSERT of all an append's rows (a 100-event bundle: one statement run, not 100),
+  // prepared once per row count and reused.
+  const inserts = new Map<number, Database.Statement<unknown[]>>();
+  const insertRows = (rows: number): Database.Statement<unknown[]> => {
+    let st = inserts.get(rows);
+    if (!st) {
+      st = db.prepare(
+        `INSERT INTO events (chain, seq, id, is_primary, body, leaf, leaf_hash, received_at) VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      );
+      inserts.set(rows, st);
+    }
+    return st;
+  };
+  // SQLite's default cap on bound parameters is 32,766: 4,095 rows of 8.
+  const MAX_ROWS = 4_000;
+
   const appendTx = db.transaction((input: AppendInput): AppendResult => {
     const n = input.events.length + input.evidence.length;
     const size = q.bump.get(n)!.value;
     let leaf = size - n;
     const firstLeaf = leaf;
+    const params: unknown[] = [];
     for (const [list, primary] of [
       [input.events, 1],
       [input.evidence, 0],
     ] as const) {
       for (const e of list) {
-        q.insert.run(input.chain, e.seq, e.id, primary, e.body, leaf++, e.leafHash, input.now);
+        params.push(input.chain, e.seq, e.id, primary, e.body, leaf++, e.leafHash, input.now);
+        if (params.length === MAX_ROWS * 8) insertRows(MAX_ROWS).run(params.splice(0));
       }
     }
+    if (params.length) insertRows(params.length / 8).run(params);
     const last = input.events.at(-1);
     if (last) q.upsertHead.run(input.chain, last.seq, last.id, size, input.now);
     if (input.evidence.length) q.addForks.run(input.evidence.length, size, input.now, input.chain);
