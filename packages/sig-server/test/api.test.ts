@@ -70,6 +70,16 @@ for (const kind of BACKENDS) {
       );
       assert.equal(r2.status, 201, JSON.stringify(r2.json));
       assert.equal((r2.json.head as { seq: number }).seq, 4);
+      // Ids of events that extend the line come from core's walk (linkage), not a hash here: same ids.
+      const idOf = (e: object) => createHash('sha256').update(canonicalize(e)).digest('hex');
+      assert.deepEqual(r1.json.appended, w.events.slice(0, 2).map(idOf));
+      assert.deepEqual(r2.json.appended, w.events.slice(2).map(idOf));
+      // …and so are the ids stored: each leaf names its event's id.
+      const leaves = [...(r1.json.leaves as number[]), ...(r2.json.leaves as number[])];
+      const stored = [];
+      for (const leaf of leaves)
+        stored.push(((await (await f(`/v1/log/leaves/${leaf}`)).json()) as { id: string }).id);
+      assert.deepEqual(stored, w.events.map(idOf));
       const res = await f(keyPath(w.chain));
       assert.equal(res.status, 200);
       assert.match(res.headers.get('content-type') ?? '', /^application\/jsonl/);

@@ -45,10 +45,29 @@ export interface AppendAnswer {
 
 interface Candidate {
   seq: number;
-  id: string;
+  /**
+   * Event id (SPEC §8.4), null until needed: an event that extends the line gets it from
+   * core's walk instead of hashing it again here (see idsFromWalk).
+   */
+  id: string | null;
   /** JCS text: the stored body and bundle line. */
   jcs: string;
   value: Record<string, unknown>;
+}
+
+/** The candidate's event id, hashed from its JCS when core has not given it. */
+function idOf(c: Candidate): string {
+  return (c.id ??= hash('sha256', c.jcs, 'hex'));
+}
+
+/**
+ * Ids of events core applied, without hashing them again: `add` applied in full (seqs
+ * contiguous, one candidate per seq, `state.head` the last), so core has checked that each
+ * one's `prev` is the id of the one before (SPEC §8.5 linkage), and the head's id is the last.
+ */
+function idsFromWalk(add: Candidate[], state: ChainState): void {
+  for (let i = 0; i < add.length - 1; i++) add[i]!.id ??= add[i + 1]!.value.prev as string;
+  add.at(-1)!.id ??= state.head!.id;
 }
 
 /** Tries before a request that keeps losing races is answered seq_taken. */
@@ -62,12 +81,12 @@ export function leafHash(jcs: string): Uint8Array {
 }
 
 function toNew(c: Candidate): NewEvent {
-  return { seq: c.seq, id: c.id, body: c.jcs, leafHash: leafHash(c.jcs) };
+  return { seq: c.seq, id: idOf(c), body: c.jcs, leafHash: leafHash(c.jcs) };
 }
 
-/** Shape checks the request needs before anything else: object, seq, chain; id from its JCS. */
+/** Shape checks the request needs before anything else: object, seq, chain; the JCS of each. */
 function candidates(chain: string, values: unknown[]): Candidate[] {
-  const byId = new Map<string, Candidate>();
+  const all: Candidate[] = [];
   values.forEach((v, i) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v))
       throw new HttpError('malformed', `event ${i + 1} is not a JSON object`, { index: i });
@@ -90,18 +109,26 @@ function candidates(chain: string, values: unknown[]): Candidate[] {
         throw new HttpError('malformed', `event ${i + 1}: ${e.message}`, { index: i });
       throw e;
     }
-    const id = hash('sha256', jcs, 'hex');
-    // SPEC §8.5 step 1: exact duplicates count once.
-    if (!byId.has(id)) byId.set(id, { seq: o.seq, id, jcs, value: o });
+    all.push({ seq: o.seq, id: null, jcs, value: o });
   });
-  const list = [...byId.values()].sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : 1));
-  for (let i = 1; i < list.length; i++) {
-    if (list[i]!.seq === list[i - 1]!.seq)
+  all.sort((a, b) => a.seq - b.seq);
+  const list: Candidate[] = [];
+  for (let i = 0; i < all.length;) {
+    let j = i + 1;
+    while (j < all.length && all[j]!.seq === all[i]!.seq) j++;
+    // SPEC §8.5 step 1: exact duplicates (same JCS, so same id) count once.
+    const atSeq =
+      j - i === 1 ? [all[i]!] : [...new Map(all.slice(i, j).map((c) => [c.jcs, c])).values()];
+    if (atSeq.length > 1) {
+      const ids = atSeq.map(idOf).sort();
       throw new HttpError(
         'fork',
-        `the request carries two different events at seq ${list[i]!.seq}; send one`,
-        { seq: list[i]!.seq, ids: [list[i - 1]!.id, list[i]!.id] },
+        `the request carries two different events at seq ${all[i]!.seq}; send one`,
+        { seq: all[i]!.seq, ids: [ids[0], ids[1]] },
       );
+    }
+    list.push(atSeq[0]!);
+    i = j;
   }
   return list;
 }
@@ -156,9 +183,17 @@ function withEvents(
 /** `state` if it applied every one of `add` (the last is its head), else the first fault. */
 function applied(state: ChainState, add: Candidate[], head: ChainHead | null): ChainState {
   const last = add.at(-1)!;
-  if (state.end.kind === 'complete' && state.head?.seq === last.seq && state.head.id === last.id)
+  // Core was given exactly `add` (one event per seq) on top of the stored line: a walk that
+  // reached the last one's seq applied every one of them.
+  if (
+    state.end.kind === 'complete' &&
+    state.head?.seq === last.seq &&
+    (last.id === null || state.head.id === last.id)
+  ) {
+    idsFromWalk(add, state);
     return state;
-  throw faultOf(state, new Set(add.map((c) => c.id)), head);
+  }
+  throw faultOf(state, new Set(add.map(idOf)), head);
 }
 
 /**
@@ -183,7 +218,7 @@ export async function appendEvents(
     const ext: Candidate[] = [];
     for (const c of list) {
       if (c.seq > h) ext.push(c);
-      else if (line.ids[c.seq - 1] === c.id) duplicates.push(c.id);
+      else if (line.ids[c.seq - 1] === idOf(c)) duplicates.push(idOf(c));
       else siblings.push({ c, storedId: line.ids[c.seq - 1]! });
     }
 
@@ -192,7 +227,7 @@ export async function appendEvents(
       const fresh: typeof siblings = [];
       for (const s of siblings) {
         const atSeq = await store.events(chain, s.c.seq - 1, 1);
-        if (atSeq.some((e) => e.id === s.c.id)) duplicates.push(s.c.id);
+        if (atSeq.some((e) => e.id === idOf(s.c))) duplicates.push(idOf(s.c));
         else fresh.push(s);
       }
       if (fresh.length) return forkAnswer(deps, chain, line, head!, fresh, duplicates, mode, now);
@@ -233,7 +268,7 @@ export async function appendEvents(
         throw new HttpError(
           'seq_taken',
           `another event was stored at seq ${ext[0]!.seq} first; nothing was stored`,
-          { seq: ext[0]!.seq, submitted_id: ext[0]!.id, head: now2 && headJson(now2) },
+          { seq: ext[0]!.seq, submitted_id: idOf(ext[0]!), head: now2 && headJson(now2) },
         );
       }
       continue; // look again: the events are now duplicates or fork evidence
@@ -241,7 +276,7 @@ export async function appendEvents(
     cache.extend(
       chain,
       line,
-      ext.map((c) => ({ value: c.value, id: c.id })),
+      ext.map((c) => ({ value: c.value, id: idOf(c) })),
       state,
     );
     metrics.appendedEvents.inc({}, ext.length);
@@ -252,7 +287,7 @@ export async function appendEvents(
       body: {
         chain,
         head: headJson(res.head),
-        appended: ext.map((c) => c.id),
+        appended: ext.map(idOf),
         duplicates,
         leaves: ext.map((_, i) => res.firstLeaf + i),
       },
@@ -273,7 +308,11 @@ async function forkAnswer(
 ): Promise<AppendAnswer> {
   const { store, limits, metrics } = deps;
   const first = fresh[0]!;
-  const forks = fresh.map((s) => ({ seq: s.c.seq, stored_id: s.storedId, submitted_id: s.c.id }));
+  const forks = fresh.map((s) => ({
+    seq: s.c.seq,
+    stored_id: s.storedId,
+    submitted_id: idOf(s.c),
+  }));
   if (mode === 'reject') {
     throw new HttpError(
       'seq_taken',
@@ -281,7 +320,7 @@ async function forkAnswer(
       {
         seq: first.c.seq,
         stored_id: first.storedId,
-        submitted_id: first.c.id,
+        submitted_id: idOf(first.c),
         forks,
         head: headJson(head),
       },
@@ -293,8 +332,8 @@ async function forkAnswer(
     // make such an event, so only then is the prefix validated anew to check it would have applied.
     const st = await withEvents(chain, line, [s.c.value], now);
     const end = st.end;
-    if (end.kind !== 'fork' || end.seq !== s.c.seq || !end.ids.includes(s.c.id))
-      throw faultOf(st, new Set([s.c.id]), head);
+    if (end.kind !== 'fork' || end.seq !== s.c.seq || !end.ids.includes(idOf(s.c)))
+      throw faultOf(st, new Set([idOf(s.c)]), head);
     const prefix = line.values.slice(0, s.c.seq - 1);
     applied(await validateChain([...prefix, s.c.value], { now, chain }), [s.c], head);
   }
@@ -318,11 +357,11 @@ async function forkAnswer(
   metrics.conflicts.inc({ error: 'fork' });
   const e = new HttpError(
     'fork',
-    `seq ${first.c.seq} already holds event ${first.storedId}; the different event ${first.c.id} ${stored ? 'is kept as fork evidence' : 'was not stored (evidence limit reached)'}`,
+    `seq ${first.c.seq} already holds event ${first.storedId}; the different event ${idOf(first.c)} ${stored ? 'is kept as fork evidence' : 'was not stored (evidence limit reached)'}`,
     {
       seq: first.c.seq,
       stored_id: first.storedId,
-      submitted_id: first.c.id,
+      submitted_id: idOf(first.c),
       forks,
       evidence_stored: stored,
       duplicates,
