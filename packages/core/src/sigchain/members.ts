@@ -61,6 +61,8 @@ export function joinKnown(
   let whole = '';
   let unsigned = '';
   let uncountersigned = '';
+  // Only a rotate has a countersignature: the third text is written for it alone.
+  const third = obj.countersig !== undefined;
   for (const [k, head] of fields) {
     const v = obj[k];
     if (v === undefined) continue;
@@ -68,11 +70,12 @@ export function joinKnown(
     whole += ',' + text;
     if (k === 'sig') continue;
     unsigned += ',' + text;
-    if (k !== 'countersig') uncountersigned += ',' + text;
+    if (third && k !== 'countersig') uncountersigned += ',' + text;
   }
+  const u = '{' + unsigned.slice(1) + '}';
   return {
     whole: '{' + whole.slice(1) + '}',
-    unsigned: '{' + unsigned.slice(1) + '}',
-    uncountersigned: '{' + uncountersigned.slice(1) + '}',
+    unsigned: u,
+    uncountersigned: third ? '{' + uncountersigned.slice(1) + '}' : u,
   };
 }
