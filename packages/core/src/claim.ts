@@ -1,11 +1,12 @@
 /** The claim (SPEC §5): build, sign, parse strictly, and check. */
 import { fromHex, toHex } from './bytes.js';
 import { InputError, KezError } from './errors.js';
-import { parseIdentity } from './identity.js';
+import { normalizeIdentity, parseIdentity } from './identity.js';
 import { canonicalize } from './jcs.js';
 import type { Json } from './jcs.js';
-import { formatKeyRef, parseKeyRef } from './keys.js';
+import { formatKeyRef, parseKeyRef, sharedKeyRef } from './keys.js';
 import type { KeyRef } from './keys.js';
+import { REASONS } from './reasons.js';
 import { verdict } from './result.js';
 import type { Verdict } from './result.js';
 import { objectId, signingDigest, digestAndLength, signingPrefixLength } from './signing.js';
@@ -58,7 +59,8 @@ export function parseClaim(value: unknown): Claim {
 /** A checked claim with what verifying it needs, each made once. */
 export interface ClaimParts {
   claim: Claim;
-  key: KeyRef;
+  /** Shared with core's key cache: read it, never change its bytes. */
+  key: Readonly<KeyRef>;
   sig: Uint8Array;
   /** Digest of the signing input (SPEC §4.3): the JCS without "sig" is made once, for the size cap and the signature. */
   digest: Uint8Array;
@@ -86,11 +88,11 @@ export function parseClaimParts(value: unknown): ClaimParts {
   if (o.kez !== KEZ_VERSION) throw new InputError(`claim "kez" must be "${KEZ_VERSION}"`);
   if (o.type !== 'claim') throw new InputError('claim "type" must be "claim"');
   if (typeof o.subject !== 'string') throw new InputError('claim "subject" must be a string');
-  const subject = parseIdentity(o.subject).text;
+  const subject = normalizeIdentity(o.subject);
   if (subject !== o.subject)
     throw new InputError(`claim "subject" is not normalized (expected "${subject}")`);
   if (typeof o.key !== 'string') throw new InputError('claim "key" must be a string');
-  const key = parseKeyRef(o.key);
+  const key = sharedKeyRef(o.key);
   if (key.text !== o.key)
     throw new InputError('claim "key" must be in canonical form <suite>:<lowercase hex>');
   if (!isTimestamp(o.created_at))
@@ -218,7 +220,7 @@ export async function checkClaim(
   if (!ok)
     return { ...verdict('bad_signature', `signature does not verify under ${claim.key}`), claim };
   if (opts.subject !== undefined) {
-    const want = parseIdentity(opts.subject).text;
+    const want = normalizeIdentity(opts.subject);
     if (want !== claim.subject)
       return {
         ...verdict('subject_mismatch', `claim is for ${claim.subject}, not ${want}`),
@@ -245,7 +247,8 @@ export async function checkClaim(
       claim,
     };
   }
-  return { ...verdict('ok'), claim };
+  // Written out (not a spread of verdict('ok')): this is every valid claim's path.
+  return { status: REASONS.ok.status, reason: 'ok', claim };
 }
 
 /** Claim id: hex SHA-256 of the JCS of the whole claim, signature included (SPEC §5.3). */

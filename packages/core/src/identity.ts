@@ -149,7 +149,7 @@ function parseIdentityUncached(input: string): Identity {
 }
 
 export function normalizeIdentity(input: string): string {
-  return parseIdentity(input).text;
+  return parsedIdentities.get(input)?.text ?? parseIdentity(input).text;
 }
 
 export function isIdentity(input: unknown): boolean {

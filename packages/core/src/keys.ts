@@ -21,14 +21,24 @@ export function formatKeyRef(suite: SuiteName, publicKey: Uint8Array): string {
  * `npub1…` and `nostr:npub1…`. Rejects keys that are not valid for their suite.
  */
 export function parseKeyRef(input: string): KeyRef {
+  const shared = sharedKeyRef(input);
+  // A copy: what the caller gets may be changed without touching the cache.
+  return { suite: shared.suite, publicKey: shared.publicKey.slice(), text: shared.text };
+}
+
+/**
+ * parseKeyRef's cached answer itself, for core's own read-only use on hot
+ * paths (a claim check reads the key and never changes it). Verifiers parse
+ * the same few keys over and over: every claim and event names one.
+ * @internal
+ */
+export function sharedKeyRef(input: string): Readonly<KeyRef> {
   if (typeof input !== 'string') throw new InputError('key must be a string');
-  // Verifiers parse the same few keys over and over (every claim and event names one).
   const hit = parsedKeys.get(input);
-  if (hit) return { suite: hit.suite, publicKey: hit.publicKey.slice(), text: hit.text };
+  if (hit) return hit;
   const ref = parseKeyRefUncached(input);
   if (parsedKeys.size >= PARSED_KEYS_MAX) parsedKeys.clear();
-  // A copy of the bytes: what the caller gets may be changed without touching the cache.
-  parsedKeys.set(input, { ...ref, publicKey: ref.publicKey.slice() });
+  parsedKeys.set(input, ref);
   return ref;
 }
 
