@@ -85,7 +85,7 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-export async function run(ms = 3000): Promise<string[]> {
+export async function run(ms = 6000): Promise<string[]> {
   const lines: string[] = [];
   for (const suite of ['nostr', 'ed25519'] as const) {
     const claim = await createClaim({
@@ -105,7 +105,7 @@ export async function run(ms = 3000): Promise<string[]> {
     // Each raw primitive is paired with the full check in its own phase of short rounds, in
     // alternating order (ABBA), so what one run leaves behind (garbage, a busy thread pool)
     // lands on both sides alike; the median of per-round ratios resists a shared machine's noise.
-    const rounds = 12;
+    const rounds = 24;
     const slice = ms / rounds / 2;
     for (const [i, raw] of raws.entries()) {
       const rawRates: number[] = [];
