@@ -9,11 +9,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
-  SUITE_NAMES,
   claimId,
   eventId,
   extendChain,
-  getSuite,
   parseJson,
   signingDigest,
   toHex,
@@ -23,35 +21,9 @@ import type { ChainEvent, ChainState, Claim } from '@kez/core';
 import { fastClaim, fastEvent, fastKey, seed } from './_chain.js';
 import type { FastKey, OpBody } from './_chain.js';
 import { vectorsDir } from './_util.js';
+import { countVerifies } from '@kez/testkit';
 
 const T0 = 1764000000;
-
-/**
- * Runs `fn`, counting the signature checks of every suite meanwhile: calls of
- * `verify`, and of `verifySync` where it answered (a synchronous primitive).
- */
-async function countVerifies<T>(fn: () => Promise<T>): Promise<{ value: T; checks: number }> {
-  let checks = 0;
-  const restore: (() => void)[] = [];
-  for (const name of SUITE_NAMES) {
-    const suite = getSuite(name) as unknown as Record<string, unknown>;
-    for (const method of ['verify', 'verifySync']) {
-      const original = suite[method];
-      if (typeof original !== 'function') continue;
-      suite[method] = (...args: unknown[]): unknown => {
-        const r: unknown = (original as (...a: unknown[]) => unknown).apply(suite, args);
-        if (r !== undefined) checks++;
-        return r;
-      };
-      restore.push(() => void (suite[method] = original));
-    }
-  }
-  try {
-    return { value: await fn(), checks };
-  } finally {
-    for (const r of restore) r();
-  }
-}
 
 /** Split `events` at `cuts` (sorted indexes), validate the first piece, extend with the others. */
 async function inPieces(events: unknown[], cuts: number[], now: number, chain: string) {

@@ -7,9 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { SUITE_NAMES, eventId, getSuite, parseBundle, validateChain } from '@kez/core';
+import { eventId, getSuite, parseBundle, validateChain } from '@kez/core';
 import type { ChainEvent } from '@kez/core';
 import { createApp, resolveConfig } from '@kez/sig-server';
+import { countVerifies } from '@kez/testkit';
 import type { Backend } from './helpers/backends.js';
 import { BACKENDS, openBackend, stopPostgres } from './helpers/backends.js';
 import { ChainWriter, jsonl, newSigner, nowSec, revokeFields } from './helpers/chains.js';
@@ -17,33 +18,6 @@ import type { Fetcher } from './helpers/http.js';
 import { appFetcher, keyPath, postEvents, postOne } from './helpers/http.js';
 
 after(stopPostgres);
-
-/**
- * Runs `fn`, counting the signature checks of every suite meanwhile: calls of
- * `verify`, and of `verifySync` where it answered (a synchronous primitive).
- */
-async function countVerifies<T>(fn: () => Promise<T>): Promise<{ value: T; checks: number }> {
-  let checks = 0;
-  const restore: (() => void)[] = [];
-  for (const name of SUITE_NAMES) {
-    const suite = getSuite(name) as unknown as Record<string, unknown>;
-    for (const method of ['verify', 'verifySync']) {
-      const original = suite[method];
-      if (typeof original !== 'function') continue;
-      suite[method] = (...args: unknown[]): unknown => {
-        const r: unknown = (original as (...a: unknown[]) => unknown).apply(suite, args);
-        if (r !== undefined) checks++;
-        return r;
-      };
-      restore.push(() => void (suite[method] = original));
-    }
-  }
-  try {
-    return { value: await fn(), checks };
-  } finally {
-    for (const r of restore) r();
-  }
-}
 
 for (const kind of BACKENDS) {
   describe(`sig-server chain cache on ${kind}`, () => {

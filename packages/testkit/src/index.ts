@@ -4,6 +4,7 @@
 // also AsyncDisposable (`await using relay = await startNostrRelay()`). Peer
 // processes die with the test process, even when it is killed.
 export { freePort } from './ports.js';
+export { countVerifies } from './count-verifies.js';
 export type { Peer } from './peer.js';
 export {
   startNatsServer,
