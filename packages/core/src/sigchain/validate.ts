@@ -32,6 +32,12 @@ export interface ValidateOptions {
   chain?: string;
   /** Signature checks in flight at once (default 32); WebCrypto runs them on its thread pool. */
   concurrency?: number;
+  /**
+   * Awaited after every 512 candidates read and every 512 synchronous signature
+   * checks, so a server validating a long chain can let other work run
+   * (e.g. `() => new Promise((r) => setImmediate(r))`). Core has no timers of its own.
+   */
+  pause?: () => Promise<void>;
 }
 
 /** Options of extendChain: the chain id is the prefix's. */
@@ -84,10 +90,15 @@ function verifySigsNow(p: PreparedEvent): SigResults | undefined {
  * Every event's signatures: synchronously where the suites can answer now (a
  * native primitive), the rest `limit` at a time through their async primitive.
  */
-async function verifyAll(kept: readonly PreparedEvent[], limit: number): Promise<SigResults[]> {
+async function verifyAll(
+  kept: readonly PreparedEvent[],
+  limit: number,
+  pause: (() => Promise<void>) | undefined,
+): Promise<SigResults[]> {
   const out = new Array<SigResults>(kept.length);
   const later: number[] = [];
   for (let i = 0; i < kept.length; i++) {
+    if (pause && i > 0 && i % PAUSE_EVERY === 0) await pause();
     const r = verifySigsNow(kept[i]!);
     if (r) out[i] = r;
     else later.push(i);
@@ -96,6 +107,8 @@ async function verifyAll(kept: readonly PreparedEvent[], limit: number): Promise
   for (let k = 0; k < later.length; k++) out[later[k]!] = rs[k]!;
   return out;
 }
+
+const PAUSE_EVERY = 512;
 
 /** Run `fn` over `items` with at most `limit` promises pending. */
 async function mapPool<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>) {
@@ -182,6 +195,7 @@ async function processCandidates(
   // SPEC §8.5 step 1: well-typed candidates, ids, exact duplicates once.
   let kept: PreparedEvent[] = [];
   for (let i = 0; i < events.length; i++) {
+    if (opts.pause && i > 0 && i % PAUSE_EVERY === 0) await opts.pause();
     const v: unknown = events[i];
     let p: PreparedEvent;
     try {
@@ -206,7 +220,7 @@ async function processCandidates(
   });
 
   // SPEC §8.5 step 2: authentic = sig verifies for signer (and countersig for new_key).
-  const sigs = await verifyAll(kept, opts.concurrency ?? 32);
+  const sigs = await verifyAll(kept, opts.concurrency ?? 32, opts.pause);
   const fresh: WalkEvent[] = [];
   kept.forEach((p, i) => {
     const r = sigs[i]!;

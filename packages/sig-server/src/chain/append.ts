@@ -23,6 +23,7 @@ import { HttpError } from '../http/errors.js';
 import type { Metrics } from '../metrics.js';
 import type { ChainHead, NewEvent, Store } from '../store/store.js';
 import type { ChainCache, PrimaryLine } from './chain-cache.js';
+import { yieldToEventLoop } from './chain-cache.js';
 import { headJson } from './head.js';
 
 export type ConflictMode = 'evidence' | 'reject';
@@ -335,7 +336,12 @@ async function forkAnswer(
     if (end.kind !== 'fork' || end.seq !== s.c.seq || !end.ids.includes(idOf(s.c)))
       throw faultOf(st, new Set([idOf(s.c)]), head);
     const prefix = line.values.slice(0, s.c.seq - 1);
-    applied(await validateChain([...prefix, s.c.value], { now, chain }), [s.c], head);
+    const whole = await validateChain([...prefix, s.c.value], {
+      now,
+      chain,
+      pause: yieldToEventLoop,
+    });
+    applied(whole, [s.c], head);
   }
   let stored = false;
   let newHead = head;

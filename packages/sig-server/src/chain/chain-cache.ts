@@ -14,6 +14,9 @@ import type { ChainState } from '@kez/core';
 import { extendChain, validateChain } from '@kez/core';
 import type { ChainHead, Store } from '../store/store.js';
 
+/** core's `pause` hook: one turn of the event loop (core's signature checks are synchronous in Node). */
+export const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
 export interface PrimaryLine {
   /** Parsed events, seq 1.. in order. */
   values: readonly object[];
@@ -49,9 +52,10 @@ export class ChainCache {
       const base = line ?? EMPTY;
       const rows = await this.store.primaryEvents(chain, base.ids.length);
       const values = rows.map((r) => JSON.parse(r.body) as object);
+      // A cold line can be long: let other requests run between batches of signature checks.
       const state = base.state
-        ? await extendChain(base.state, values, { now })
-        : await validateChain(values, { now, chain });
+        ? await extendChain(base.state, values, { now, pause: yieldToEventLoop })
+        : await validateChain(values, { now, chain, pause: yieldToEventLoop });
       // New arrays: a concurrent request may hold the old ones.
       line = {
         values: [...base.values, ...values],
