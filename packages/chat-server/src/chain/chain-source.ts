@@ -91,7 +91,11 @@ export class SigServerChains implements ChainSource {
     // A server that failed may hold what the others withhold: an incomplete
     // view must not decide a log-in (SPEC §8.10, §11.4).
     if (failed) return failed;
-    const state = await validateChain(events, { now });
+    // Other log-ins wait on this event loop: let them run between batches of signature checks.
+    const state = await validateChain(events, {
+      now,
+      pause: () => new Promise((r) => setImmediate(r)),
+    });
     return { type: 'found', state };
   }
 
