@@ -7,7 +7,7 @@
  * route is markedly faster; the one error mapping serves both the wrapper and
  * app.onError.
  */
-import './node-hash.js';
+import '@kez/core-node/install';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { AppEnv } from './app-env.js';
