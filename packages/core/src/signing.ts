@@ -40,11 +40,19 @@ const encoder = new TextEncoder();
 // written, with no await between, so no caller ever sees it. Grows as needed.
 let scratch = new Uint8Array(4096);
 
+const NO_PREFIX = new Uint8Array(0);
+
 /** Write prefix ‖ UTF-8(jcs) into `into` (which must hold prefix + 3 × jcs.length bytes); returns the length. */
-function writeInput(kind: SigningKind, jcs: string, into: Uint8Array): number {
-  const prefix = prefixes.get(kind)!;
+function writeInput(prefix: Uint8Array, jcs: string, into: Uint8Array): number {
   into.set(prefix);
   return prefix.length + encoder.encodeInto(jcs, into.subarray(prefix.length)).written;
+}
+
+/** prefix ‖ UTF-8(jcs) in the scratch buffer (grown when short): the bytes to hash at once. */
+function inScratch(prefix: Uint8Array, jcs: string): Uint8Array {
+  const need = prefix.length + jcs.length * 3;
+  if (scratch.length < need) scratch = new Uint8Array(Math.max(need, scratch.length * 2));
+  return scratch.subarray(0, writeInput(prefix, jcs, scratch));
 }
 
 /**
@@ -52,27 +60,25 @@ function writeInput(kind: SigningKind, jcs: string, into: Uint8Array): number {
  * `jcs` comes from `canonicalize`, so it has no lone surrogates.
  */
 export function signingInputOfJcs(kind: SigningKind, jcs: string): Uint8Array {
-  const out = new Uint8Array(prefixes.get(kind)!.length + jcs.length * 3);
-  return out.slice(0, writeInput(kind, jcs, out));
+  return inScratch(prefixes.get(kind)!, jcs).slice();
 }
 
 /**
  * The digest when the JCS of the unsigned object is already at hand (verifiers
- * canonicalize once), and the signing input's length for size caps. This runs
- * once per signature a verifier checks, so it allocates nothing but the digest.
+ * canonicalize once). This runs once per signature a verifier checks, so it
+ * allocates nothing but the digest.
  */
 export function signingDigestOfJcs(kind: SigningKind, jcs: string): Uint8Array {
-  return digestAndLength(kind, jcs).digest;
+  return sha256(inScratch(prefixes.get(kind)!, jcs));
 }
 
+/** signingDigestOfJcs and the signing input's length, for size caps. */
 export function digestAndLength(
   kind: SigningKind,
   jcs: string,
 ): { digest: Uint8Array; length: number } {
-  const need = prefixes.get(kind)!.length + jcs.length * 3;
-  if (scratch.length < need) scratch = new Uint8Array(Math.max(need, scratch.length * 2));
-  const length = writeInput(kind, jcs, scratch);
-  return { digest: sha256(scratch.subarray(0, length)), length };
+  const input = inScratch(prefixes.get(kind)!, jcs);
+  return { digest: sha256(input), length: input.length };
 }
 
 /** Byte length of the domain prefix of `kind`: what `signingInputOfJcs` adds before the JCS. */
@@ -95,8 +101,5 @@ export function objectId(obj: object): string {
 
 /** objectId when the JCS is at hand; encoded in the scratch buffer (ids are made per event). */
 export function objectIdOfJcs(jcs: string): string {
-  if (scratch.length < jcs.length * 3)
-    scratch = new Uint8Array(Math.max(jcs.length * 3, scratch.length * 2));
-  const { written } = encoder.encodeInto(jcs, scratch);
-  return sha256Hex(scratch.subarray(0, written));
+  return sha256Hex(inScratch(NO_PREFIX, jcs));
 }
