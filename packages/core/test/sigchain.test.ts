@@ -4,15 +4,18 @@ import { describe, test } from 'node:test';
 import {
   InputError,
   KezError,
+  canonicalize,
   claimId,
   createClaim,
   createEvent,
   eventId,
   exportBundle,
+  extendChain,
   getSuite,
   judgeClaim,
   parseBundle,
   parseEvent,
+  sha256,
   signingDigest,
   toHex,
   utf8,
@@ -20,7 +23,7 @@ import {
   type ChainEvent,
 } from '@kez/core';
 import { prepareEvent } from '../src/sigchain/prepare.js';
-import { buildChain } from './_chain.js';
+import { buildChain } from '@kez/testkit';
 
 const T0 = 1764000000;
 const NOW = T0 + 3600;
@@ -198,6 +201,29 @@ describe('validateChain', () => {
     for (const d of s.dropped) assert.ok(d.detail.length > 0);
     const notArray = await validateChain('x' as unknown as unknown[], { now: NOW });
     assert.equal(notArray.dropped[0]!.why, 'malformed');
+  });
+
+  test('jcsByValue: each candidate read as an event → its JCS; ill-typed ones are not there', async () => {
+    const junk = [null, { seq: 1 }, withFields(e1, { sig: 'zz' })];
+    const extra = withFields(e2, { extra: 'not an e2 field' });
+    const values: unknown[] = [e4, e2, e1, e3, e2, extra, ...junk];
+    const jcsByValue = new Map<object, string>();
+    const s = await validateChain(values, { now: NOW, jcsByValue });
+    assert.equal(s.end.kind, 'complete');
+    // Strict events (joined from their op's fields), an authentic-shaped one with an unknown
+    // field (canonicalized member by member), and the duplicate e2 — all with their RFC 8785 text.
+    assert.deepEqual([...jcsByValue.keys()], [e4, e2, e1, e3, extra]);
+    for (const [v, jcs] of jcsByValue) {
+      assert.equal(jcs, canonicalize(v));
+      assert.equal(toHex(sha256(utf8(jcs))), eventId(v as ChainEvent));
+    }
+    // extendChain fills it the same way.
+    const more = new Map<object, string>();
+    const { events } = buildChain(3, () => 'revoke');
+    const first = await validateChain(events.slice(0, 1), { now: T0 + 100 });
+    await extendChain(first, events.slice(1), { now: T0 + 100, jcsByValue: more });
+    assert.deepEqual([...more.keys()], events.slice(1));
+    for (const [v, jcs] of more) assert.equal(jcs, canonicalize(v));
   });
 
   test('a 2,000-event chain validates in one pass', async () => {

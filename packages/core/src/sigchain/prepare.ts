@@ -28,6 +28,8 @@ export interface PreparedEvent {
   /** The op as written; may be one this version does not know. */
   op: unknown;
   id: string;
+  /** The event's JCS (SPEC §4): the text `id` is the hash of. */
+  jcs: string;
   sig: Uint8Array;
   /** digest("event", event without sig). */
   digest: Uint8Array;
@@ -184,6 +186,7 @@ export function prepareEvent(value: unknown, index: number, cache: KeyCache): Pr
     signer,
     op: o.op,
     id: objectIdOfJcs(joined.whole),
+    jcs: joined.whole,
     sig,
     digest: signingDigestOfJcs('event', joined.unsigned),
     strict,

@@ -38,6 +38,12 @@ export interface ValidateOptions {
    * (e.g. `() => new Promise((r) => setImmediate(r))`). Core has no timers of its own.
    */
   pause?: () => Promise<void>;
+  /**
+   * When given, set for every candidate read as a well-typed event: the value
+   * passed in → its JCS (SPEC §4), the text its id hashes. A store that keeps
+   * events as JCS takes it from here instead of canonicalizing each again.
+   */
+  jcsByValue?: Map<object, string>;
 }
 
 /** Options of extendChain: the chain id is the prefix's. */
@@ -210,6 +216,7 @@ async function processCandidates(
       drop({ index: base + i, seq, id, why, detail });
       continue;
     }
+    opts.jcsByValue?.set(v as object, p.jcs);
     if (isNew(p.id, p.seq)) kept.push(p);
   }
   const C = prior ? (prior.state.chain ?? pickChain(kept)) : (opts.chain ?? pickChain(kept));

@@ -51,14 +51,31 @@ interface Candidate {
    * core's walk instead of hashing it again here (see idsFromWalk).
    */
   id: string | null;
-  /** JCS text: the stored body and bundle line. */
-  jcs: string;
+  /**
+   * JCS text (the stored body and bundle line), null until needed: an event core reads
+   * gets the text core hashed (ValidateOptions.jcsByValue) instead of a second canonicalization.
+   */
+  jcs: string | null;
+  /** Position in the request, for error messages. */
+  index: number;
   value: Record<string, unknown>;
+}
+
+/** The candidate's JCS, canonicalized here when core has not given it. */
+function jcsOf(c: Candidate): string {
+  if (c.jcs !== null) return c.jcs;
+  try {
+    return (c.jcs = canonicalize(c.value));
+  } catch (e) {
+    if (e instanceof KezError)
+      throw new HttpError('malformed', `event ${c.index + 1}: ${e.message}`, { index: c.index });
+    throw e;
+  }
 }
 
 /** The candidate's event id, hashed from its JCS when core has not given it. */
 function idOf(c: Candidate): string {
-  return (c.id ??= hash('sha256', c.jcs, 'hex'));
+  return (c.id ??= hash('sha256', jcsOf(c), 'hex'));
 }
 
 /**
@@ -82,10 +99,11 @@ export function leafHash(jcs: string): Uint8Array {
 }
 
 function toNew(c: Candidate): NewEvent {
-  return { seq: c.seq, id: idOf(c), body: c.jcs, leafHash: leafHash(c.jcs) };
+  const jcs = jcsOf(c);
+  return { seq: c.seq, id: idOf(c), body: jcs, leafHash: leafHash(jcs) };
 }
 
-/** Shape checks the request needs before anything else: object, seq, chain; the JCS of each. */
+/** Shape checks the request needs before anything else: object, seq, chain. */
 function candidates(chain: string, values: unknown[]): Candidate[] {
   const all: Candidate[] = [];
   values.forEach((v, i) => {
@@ -102,15 +120,7 @@ function candidates(chain: string, values: unknown[]): Candidate[] {
         `event ${i + 1} is for chain ${String(o.chain).slice(0, 80)}, not ${chain}`,
         { index: i },
       );
-    let jcs: string;
-    try {
-      jcs = canonicalize(o);
-    } catch (e) {
-      if (e instanceof KezError)
-        throw new HttpError('malformed', `event ${i + 1}: ${e.message}`, { index: i });
-      throw e;
-    }
-    all.push({ seq: o.seq, id: null, jcs, value: o });
+    all.push({ seq: o.seq, id: null, jcs: null, index: i, value: o });
   });
   all.sort((a, b) => a.seq - b.seq);
   const list: Candidate[] = [];
@@ -119,7 +129,7 @@ function candidates(chain: string, values: unknown[]): Candidate[] {
     while (j < all.length && all[j]!.seq === all[i]!.seq) j++;
     // SPEC §8.5 step 1: exact duplicates (same JCS, so same id) count once.
     const atSeq =
-      j - i === 1 ? [all[i]!] : [...new Map(all.slice(i, j).map((c) => [c.jcs, c])).values()];
+      j - i === 1 ? [all[i]!] : [...new Map(all.slice(i, j).map((c) => [jcsOf(c), c])).values()];
     if (atSeq.length > 1) {
       const ids = atSeq.map(idOf).sort();
       throw new HttpError(
@@ -169,16 +179,23 @@ function faultOf(state: ChainState, ids: Set<string>, head: ChainHead | null): H
   }
 }
 
-/** Core's state of `line` followed by `values`; only the signatures of `values` are checked. */
-function withEvents(
+/**
+ * Core's state of `line` followed by `add`; only the signatures of `add` are checked.
+ * Each candidate core read keeps the JCS core hashed.
+ */
+async function withEvents(
   chain: string,
   line: PrimaryLine,
-  values: object[],
+  add: Candidate[],
   now: number,
 ): Promise<ChainState> {
-  return line.state
-    ? extendChain(line.state, values, { now })
-    : validateChain(values, { now, chain });
+  const values = add.map((c) => c.value);
+  const jcsByValue = new Map<object, string>();
+  const state = await (line.state
+    ? extendChain(line.state, values, { now, jcsByValue })
+    : validateChain(values, { now, chain, jcsByValue }));
+  for (const c of add) c.jcs ??= jcsByValue.get(c.value) ?? null;
+  return state;
 }
 
 /** `state` if it applied every one of `add` (the last is its head), else the first fault. */
@@ -255,8 +272,7 @@ export async function appendEvents(
         'chain_too_long',
         `the chain would have ${ext.at(-1)!.seq} events; this server keeps at most ${limits.maxChainLength}`,
       );
-    const values = ext.map((c) => c.value);
-    const state = applied(await withEvents(chain, line, values, now), ext, head);
+    const state = applied(await withEvents(chain, line, ext, now), ext, head);
 
     const keys = ext.flatMap((c) =>
       c.value.op === 'rotate' && typeof c.value.new_key === 'string' ? [c.value.new_key] : [],
@@ -331,7 +347,7 @@ async function forkAnswer(
   for (const s of fresh) {
     // First, checking only its signatures: does it fork the stored line? Only the key holder can
     // make such an event, so only then is the prefix validated anew to check it would have applied.
-    const st = await withEvents(chain, line, [s.c.value], now);
+    const st = await withEvents(chain, line, [s.c], now);
     const end = st.end;
     if (end.kind !== 'fork' || end.seq !== s.c.seq || !end.ids.includes(idOf(s.c)))
       throw faultOf(st, new Set([idOf(s.c)]), head);

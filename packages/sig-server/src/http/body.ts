@@ -95,8 +95,12 @@ export function readIncomingCapped(incoming: IncomingMessage, max: number): Prom
       settled = true;
       resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     });
-    incoming.once('error', () => fail(new HttpError('malformed', 'the request body broke off')));
-    incoming.once('close', () => fail(new HttpError('malformed', 'the request body broke off')));
+    // 'close' follows every request, read or not: make the error only when it is news.
+    const brokeOff = () => {
+      if (!settled) fail(new HttpError('malformed', 'the request body broke off'));
+    };
+    incoming.once('error', brokeOff);
+    incoming.once('close', brokeOff);
   });
 }
 

@@ -82,6 +82,9 @@ export function openSqliteStore(file: string): Store & AsyncDisposable {
   // FULL: fsync the WAL at every commit, so an acknowledged append survives power loss and kill -9.
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 10000');
+  // A bundle's multi-row INSERT outgrows SQLite's in-memory statement journal (64 KiB) and
+  // would spill it to a temp file made and deleted on every append: keep temp files in memory.
+  db.pragma('temp_store = MEMORY');
   migrate(db);
 
   const q = {
