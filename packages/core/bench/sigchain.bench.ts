@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fromHex, parseKeyRef, signingDigest, validateChain, type ChainEvent } from '@kez/core';
-import { buildChain } from '../test/_chain.js';
+import { buildChain } from '@kez/testkit';
 
 const EVENTS = Number(process.env.KEZ_BENCH_EVENTS ?? 100_000);
 const CONCURRENCY = 32;

@@ -18,10 +18,9 @@ import {
   validateChain,
 } from '@kez/core';
 import type { ChainEvent, ChainState, Claim } from '@kez/core';
-import { fastClaim, fastEvent, fastKey, seed } from './_chain.js';
-import type { FastKey, OpBody } from './_chain.js';
+import { countVerifies, fastClaim, fastEvent, fastKey, seed } from '@kez/testkit';
+import type { FastKey, OpBody } from '@kez/testkit';
 import { vectorsDir } from './_util.js';
-import { countVerifies } from '@kez/testkit';
 
 const T0 = 1764000000;
 

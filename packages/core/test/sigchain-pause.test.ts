@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { validateChain } from '@kez/core';
-import { buildChain } from './_chain.js';
+import { buildChain } from '@kez/testkit';
 
 test('pause is awaited every 512 candidates read and every 512 signature batches, and the state is the same', async () => {
   const { events } = buildChain(1300, (i) => (i % 7 === 0 ? 'add' : 'revoke'));

@@ -5,6 +5,8 @@
 // processes die with the test process, even when it is killed.
 export { freePort } from './ports.js';
 export { countVerifies } from './count-verifies.js';
+export { buildChain, fastClaim, fastEvent, fastKey, seed } from './chain.js';
+export type { FastKey, OpBody } from './chain.js';
 export type { Peer } from './peer.js';
 export {
   startNatsServer,
