@@ -253,6 +253,11 @@ for (const kind of BACKENDS) {
       const viaNew = await f(`${keyPath(next.key)}/head`);
       assert.equal(viaNew.status, 200);
       assert.equal(((await viaNew.json()) as { chain: string }).chain, w.chain);
+      // An append drops the rotated-in key's cached head at once (read-your-writes via that key).
+      const later = await w.next();
+      assert.equal((await postOne(f, w.chain, later)).status, 201);
+      const viaNew2 = (await (await f(`${keyPath(next.key)}/head`)).json()) as { seq: number };
+      assert.equal(viaNew2.seq, later.seq);
       // A device may revoke claims but not add devices.
       const dev = newSigner();
       assert.equal(

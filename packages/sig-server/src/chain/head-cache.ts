@@ -10,6 +10,8 @@ import type { ChainHead, Store } from '../store/store.js';
 
 export class HeadCache {
   readonly #heads = new Map<string, { head: ChainHead | null; at: number }>();
+  /** chain → the other keys cached with its head (keys rotated into it), so an append drops just those. */
+  readonly #aliases = new Map<string, Set<string>>();
 
   constructor(
     private readonly store: Store,
@@ -40,14 +42,35 @@ export class HeadCache {
   update(head: ChainHead): void {
     if (this.ttlMs <= 0) return;
     // Keys rotated into the chain point at the same head: drop them, they reload.
-    for (const [k, v] of this.#heads)
-      if (v.head?.chain === head.chain && k !== head.chain) this.#heads.delete(k);
+    const aliases = this.#aliases.get(head.chain);
+    if (aliases) for (const k of aliases) this.#delete(k);
     this.#put(head.chain, head, this.clock());
   }
 
+  /** Entries cached (for tests). */
+  get size(): number {
+    return this.#heads.size;
+  }
+
   #put(key: string, head: ChainHead | null, at: number): void {
-    this.#heads.delete(key);
-    if (this.#heads.size >= this.max) this.#heads.delete(this.#heads.keys().next().value!);
+    this.#delete(key);
+    if (this.#heads.size >= this.max) this.#delete(this.#heads.keys().next().value!);
     this.#heads.set(key, { head, at });
+    if (head && key !== head.chain) {
+      let set = this.#aliases.get(head.chain);
+      if (!set) this.#aliases.set(head.chain, (set = new Set()));
+      set.add(key);
+    }
+  }
+
+  #delete(key: string): void {
+    const old = this.#heads.get(key);
+    if (!old) return;
+    this.#heads.delete(key);
+    const chain = old.head?.chain;
+    if (chain === undefined || chain === key) return;
+    const set = this.#aliases.get(chain);
+    set?.delete(key);
+    if (set?.size === 0) this.#aliases.delete(chain);
   }
 }
