@@ -115,10 +115,15 @@ export async function openPostgresStore(
     },
     async events(chain, afterSeq, seqs) {
       // COLLATE "C": bundle order is by hex string, never by locale (SPEC §8.9).
+      // Primary rows and evidence each from their own partial index.
       const rows = await sql<EventRow[]>`
-        SELECT seq, id, body, is_primary, leaf, received_at FROM events
-        WHERE chain = ${chain} AND seq > ${afterSeq} AND seq <= ${afterSeq + seqs}
-        ORDER BY seq, id COLLATE "C"`;
+        SELECT * FROM (
+          SELECT seq, id, body, is_primary, leaf, received_at FROM events
+          WHERE chain = ${chain} AND seq > ${afterSeq} AND seq <= ${afterSeq + seqs} AND is_primary
+          UNION ALL
+          SELECT seq, id, body, is_primary, leaf, received_at FROM events
+          WHERE chain = ${chain} AND seq > ${afterSeq} AND seq <= ${afterSeq + seqs} AND NOT is_primary
+        ) AS line ORDER BY seq, id COLLATE "C"`;
       return rows.map(toEvent);
     },
     async changes(since, limit) {

@@ -95,8 +95,12 @@ export function openSqliteStore(file: string): Store & AsyncDisposable {
     primary: db.prepare<[string, number], EventRow>(
       `SELECT ${EVENT_COLS} FROM events WHERE chain = ? AND seq > ? AND is_primary = 1 ORDER BY seq`,
     ),
-    range: db.prepare<[string, number, number], EventRow>(
-      `SELECT ${EVENT_COLS} FROM events WHERE chain = ? AND seq > ? AND seq <= ? ORDER BY seq, id`,
+    // Primary rows and evidence each from their own partial index.
+    range: db.prepare<[{ chain: string; after: number; to: number }], EventRow>(
+      `SELECT ${EVENT_COLS} FROM events WHERE chain = @chain AND seq > @after AND seq <= @to AND is_primary = 1
+       UNION ALL
+       SELECT ${EVENT_COLS} FROM events WHERE chain = @chain AND seq > @after AND seq <= @to AND is_primary = 0
+       ORDER BY seq, id`,
     ),
     changes: db.prepare<[number, number], HeadRow>(
       `SELECT ${HEAD_COLS} FROM chains WHERE cursor > ? ORDER BY cursor LIMIT ?`,
@@ -176,7 +180,7 @@ export function openSqliteStore(file: string): Store & AsyncDisposable {
       return q.primary.all(chain, afterSeq).map(toEvent);
     },
     async events(chain, afterSeq, seqs) {
-      return q.range.all(chain, afterSeq, afterSeq + seqs).map(toEvent);
+      return q.range.all({ chain, after: afterSeq, to: afterSeq + seqs }).map(toEvent);
     },
     async changes(since, limit) {
       return q.changes.all(since, limit).map(toHead);
