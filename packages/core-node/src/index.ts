@@ -18,7 +18,15 @@ for (let i = 0; i < 16; i++) NIBBLE['0123456789abcdef'.charCodeAt(i)] = i;
  * off-heap Buffer that 'buffer' output allocates (this runs per signature).
  */
 export function nodeSha256(data: Uint8Array): Uint8Array {
-  const h = hash('sha256', data, 'hex');
+  return bytesOfHex(hash('sha256', data, 'hex'));
+}
+
+/** SHA-256 of a string's UTF-8, the same way: no encoding step in JS, no off-heap Buffer. */
+export function nodeSha256Text(text: string): Uint8Array {
+  return bytesOfHex(hash('sha256', text, 'hex'));
+}
+
+function bytesOfHex(h: string): Uint8Array {
   const out = new Uint8Array(32);
   for (let i = 0; i < 32; i++)
     out[i] = (NIBBLE[h.charCodeAt(2 * i)]! << 4) | NIBBLE[h.charCodeAt(2 * i + 1)]!;

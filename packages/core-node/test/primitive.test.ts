@@ -12,7 +12,7 @@ import { describe, test } from 'node:test';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { sha256, useEd25519Verify, useSha256, verifyEd25519 } from '@kez/core';
-import { installNodeCrypto, nodeEd25519Verify, nodeSha256 } from '@kez/core-node';
+import { installNodeCrypto, nodeEd25519Verify, nodeSha256, nodeSha256Text } from '@kez/core-node';
 
 installNodeCrypto();
 
@@ -44,6 +44,18 @@ describe('SHA-256 on node:crypto', () => {
       const want = createHash('sha256').update(data).digest();
       assert.deepEqual(Buffer.from(nodeSha256(data)), want);
       assert.deepEqual(Buffer.from(sha256(data)), want);
+    }
+  });
+  test('nodeSha256Text hashes a string as UTF-8, whatever its characters', () => {
+    const pieces = ['', '\0', 'a', 'é', '€', '\u{1F4F1}', '"\\', '\u2028'];
+    for (let n = 0; n < 200; n += 3) {
+      const text = Array.from({ length: n }, (_, i) => pieces[(i * 7 + n) % pieces.length]).join(
+        '',
+      );
+      assert.deepEqual(
+        Buffer.from(nodeSha256Text(text)),
+        createHash('sha256').update(Buffer.from(text, 'utf8')).digest(),
+      );
     }
   });
   test('core refuses a hash that fails its known answers', () => {
