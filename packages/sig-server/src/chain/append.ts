@@ -15,10 +15,9 @@
  *   transaction stores them; the database's unique (chain, seq) primary
  *   constraint settles races between requests and between server processes.
  */
-import { hash } from 'node:crypto';
 import { nodeSha256Text } from '@kez/core-node';
 import type { ChainState, EventFault } from '@kez/core';
-import { canonicalize, extendChain, KezError, validateChain } from '@kez/core';
+import { canonicalize, extendChain, KezError, objectIdOfJcs, validateChain } from '@kez/core';
 import type { Limits } from '../config/config.js';
 import { HttpError } from '../http/errors.js';
 import type { Metrics } from '../metrics.js';
@@ -74,9 +73,9 @@ function jcsOf(c: Candidate): string {
   }
 }
 
-/** The candidate's event id, hashed from its JCS when core has not given it. */
+/** The candidate's event id (SPEC §8.4, core's definition), when core has not given it. */
 function idOf(c: Candidate): string {
-  return (c.id ??= hash('sha256', jcsOf(c), 'hex'));
+  return (c.id ??= objectIdOfJcs(jcsOf(c)));
 }
 
 /**

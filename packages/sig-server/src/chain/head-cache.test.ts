@@ -55,8 +55,8 @@ test('evicted aliases leave the index; a key re-pointed to another chain follows
   cache.update(head('z', 1)); // evicts k (the oldest)
   assert.equal(cache.peek('k'), undefined);
   assert.equal(cache.size, 3);
-  // k cached again for a, then (as if a's row had not been there) looked up via b: keys in
-  // chain_keys are found by the lowest chain, so put k into a chain "0" that sorts first.
+  // k rotated into a second chain, "0": a key is found in the lowest chain that names it,
+  // so k is now cached as an alias of "0", not of a.
   await put(store, '0', 5, ['k']);
   await cache.get('k');
   assert.equal(cache.peek('k')?.chain, '0');

@@ -127,11 +127,12 @@ export function openSqliteStore(file: string): Store & AsyncDisposable {
   };
 
   // One INSERT of all an append's rows (a 100-event bundle: one statement run, not 100),
-  // prepared once per row count and reused.
+  // prepared once per row count and reused. Clients pick the counts: keep at most 64.
   const inserts = new Map<number, Database.Statement<unknown[]>>();
   const insertRows = (rows: number): Database.Statement<unknown[]> => {
     let st = inserts.get(rows);
     if (!st) {
+      if (inserts.size >= 64) inserts.clear();
       st = db.prepare(
         `INSERT INTO events (chain, seq, id, is_primary, body, leaf, leaf_hash, received_at) VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
       );
