@@ -75,6 +75,13 @@ export function nodeSha256Hex(data: Uint8Array): string {
   return hash('sha256', data, 'hex');
 }
 
+/**
+ * For core's `pause` option (validateChain, extendChain): one turn of Node's event loop, so a
+ * server checking a long chain lets other requests run between batches (the checks themselves
+ * are synchronous with the native primitive).
+ */
+export const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
 /** Install both into @kez/core (idempotent; throws if a primitive fails core's known answers). */
 export function installNodeCrypto(): void {
   useSha256(nodeSha256, nodeSha256Hex);

@@ -9,6 +9,7 @@
  * and only a definitive 404 from every server means "no chain".
  */
 import { parseBundle, validateChain } from '@kez/core';
+import { yieldToEventLoop } from '@kez/core-node';
 import type { Json, ReasonCode } from '@kez/core';
 import type { ChainLookup } from '../auth-callout/decide.js';
 
@@ -92,10 +93,7 @@ export class SigServerChains implements ChainSource {
     // view must not decide a log-in (SPEC §8.10, §11.4).
     if (failed) return failed;
     // Other log-ins wait on this event loop: let them run between batches of signature checks.
-    const state = await validateChain(events, {
-      now,
-      pause: () => new Promise((r) => setImmediate(r)),
-    });
+    const state = await validateChain(events, { now, pause: yieldToEventLoop });
     return { type: 'found', state };
   }
 

@@ -35,7 +35,7 @@ export interface ValidateOptions {
   /**
    * Awaited after every 512 candidates read and every 512 synchronous signature
    * checks, so a server validating a long chain can let other work run
-   * (e.g. `() => new Promise((r) => setImmediate(r))`). Core has no timers of its own.
+   * (in Node: `yieldToEventLoop` from @kez/core-node). Core has no timers of its own.
    */
   pause?: () => Promise<void>;
   /**

@@ -15,7 +15,7 @@
  *   transaction stores them; the database's unique (chain, seq) primary
  *   constraint settles races between requests and between server processes.
  */
-import { nodeSha256Text } from '@kez/core-node';
+import { nodeSha256Text, yieldToEventLoop } from '@kez/core-node';
 import type { ChainState, EventFault } from '@kez/core';
 import { canonicalize, extendChain, KezError, objectIdOfJcs, validateChain } from '@kez/core';
 import type { Limits } from '../config/config.js';
@@ -23,7 +23,6 @@ import { HttpError } from '../http/errors.js';
 import type { Metrics } from '../metrics.js';
 import type { ChainHead, NewEvent, Store } from '../store/store.js';
 import type { ChainCache, PrimaryLine } from './chain-cache.js';
-import { yieldToEventLoop } from './chain-cache.js';
 import { headJson } from './head.js';
 
 export type ConflictMode = 'evidence' | 'reject';

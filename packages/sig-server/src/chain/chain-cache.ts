@@ -12,10 +12,8 @@
  */
 import type { ChainState } from '@kez/core';
 import { extendChain, validateChain } from '@kez/core';
+import { yieldToEventLoop } from '@kez/core-node';
 import type { ChainHead, Store } from '../store/store.js';
-
-/** core's `pause` hook: one turn of the event loop (core's signature checks are synchronous in Node). */
-export const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 export interface PrimaryLine {
   /** Parsed events, seq 1.. in order. */
