@@ -9,7 +9,6 @@
  * and only a definitive 404 from every server means "no chain".
  */
 import { parseBundle, validateChain } from '@kez/core';
-import { yieldToEventLoop } from '@kez/core-node';
 import type { Json, ReasonCode } from '@kez/core';
 import type { ChainLookup } from '../auth-callout/decide.js';
 
@@ -44,6 +43,13 @@ interface Entry {
  * @example const chains = new SigServerChains({ servers: ['http://127.0.0.1:8787'] });
  *          await chains.lookup('ed25519:3d40…') // { type: 'found', state } | { type: 'none' } | …
  */
+/**
+ * core's `pause` hook here. This file is part of the browser-safe @kez/chat-server/protocol
+ * (the web app runs it), so not @kez/core-node's yieldToEventLoop: setTimeout exists in
+ * browsers and Node alike, setImmediate only in Node.
+ */
+const yieldTurn = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
 export class SigServerChains implements ChainSource {
   readonly #servers: readonly string[];
   readonly #ttl: number;
@@ -93,7 +99,7 @@ export class SigServerChains implements ChainSource {
     // view must not decide a log-in (SPEC §8.10, §11.4).
     if (failed) return failed;
     // Other log-ins wait on this event loop: let them run between batches of signature checks.
-    const state = await validateChain(events, { now, pause: yieldToEventLoop });
+    const state = await validateChain(events, { now, pause: yieldTurn });
     return { type: 'found', state };
   }
 
