@@ -9,10 +9,23 @@ import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { ed25519 } from '@noble/curves/ed25519.js';
+import { ED25519_TORSION_SUBGROUP, ed25519 } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
-import { sha256, useEd25519Verify, useSha256, verifyEd25519 } from '@kez/core';
-import { installNodeCrypto, nodeEd25519Verify, nodeSha256, nodeSha256Text } from '@kez/core-node';
+import {
+  checkEd25519PublicKey,
+  sha256,
+  useEd25519Verify,
+  useSha256,
+  useX25519,
+  verifyEd25519,
+} from '@kez/core';
+import {
+  installNodeCrypto,
+  nodeEd25519Verify,
+  nodeSha256,
+  nodeSha256Text,
+  nodeX25519,
+} from '@kez/core-node';
 
 installNodeCrypto();
 
@@ -187,3 +200,96 @@ describe('Ed25519 on node:crypto behind core’s strict checks', () => {
     assert.match(out, /no native primitive installed/);
   });
 });
+
+describe('the strict Ed25519 key check on node:crypto’s X25519', () => {
+  const P = 2n ** 255n - 19n;
+  const both = (pk: Uint8Array, what: string) => {
+    const want = checkEd25519PublicKey(pk, 'noble');
+    assert.equal(checkEd25519PublicKey(pk, 'native'), want, what);
+    return want;
+  };
+  const torsion = ED25519_TORSION_SUBGROUP.map((h) => ed25519.Point.fromHex(h));
+
+  test('the mixed-order key in core’s known answers is RFC 8032 TEST 1’s key plus the order-8 point 26e8…fc05', () => {
+    const A = ed25519.Point.fromBytes(
+      hex('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a'),
+    );
+    const T = ed25519.Point.fromBytes(
+      hex('26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05'),
+    );
+    assert.equal(
+      Buffer.from(A.add(T).toBytes()).toString('hex'),
+      '3b5b475c4b82dd1572799fc546f4c6c03e478c6654aa4c7f945b347ea32af60d',
+    );
+  });
+
+  test('agrees with noble on keys of order L, and on each with every small-order component added', () => {
+    for (let i = 0; i < 40; i++) {
+      const A = ed25519.Point.fromBytes(ed25519.getPublicKey(ed25519.utils.randomSecretKey()));
+      assert.equal(both(A.toBytes(), `key ${i}`), true);
+      for (const [j, T] of torsion.entries())
+        if (!T.is0()) assert.equal(both(A.add(T).toBytes(), `key ${i} + torsion ${j}`), false);
+    }
+  });
+
+  test('agrees with noble on the eight small-order points, with either sign bit', () => {
+    for (const T of torsion) {
+      const b = T.toBytes();
+      assert.equal(both(b, `torsion ${Buffer.from(b).toString('hex')}`), false);
+      b[31]! ^= 0x80;
+      assert.equal(both(b, `torsion with the sign flipped`), false);
+    }
+  });
+
+  test('agrees with noble on 600 random byte strings (about half are not on the curve), y near 0 and p, and every sign bit', () => {
+    let onCurve = 0;
+    const cases: Uint8Array[] = [];
+    for (let i = 0; i < 600; i++) cases.push(Uint8Array.from(randomBytes32()));
+    for (const y of [0n, 1n, 2n, 3n, P - 1n, P - 2n, P - 3n, P, P + 1n, 2n ** 255n - 1n])
+      for (const sign of [0, 0x80]) {
+        const b = le(y);
+        b[31]! |= sign;
+        cases.push(b);
+      }
+    for (const [i, b] of cases.entries()) {
+      try {
+        ed25519.Point.fromBytes(b, false);
+        onCurve++;
+      } catch {
+        // not a point: the native check must say no as well
+      }
+      both(b, `case ${i} ${Buffer.from(b).toString('hex')}`);
+    }
+    // Both kinds were exercised.
+    assert.ok(
+      onCurve > 200 && onCurve < cases.length - 200,
+      `${onCurve} of ${cases.length} decode`,
+    );
+  });
+
+  test('core refuses an X25519 that fails RFC 7748, returns zero instead of throwing, or echoes u', () => {
+    const zeroNotThrow = (k: Uint8Array, u: Uint8Array) => {
+      try {
+        return nodeX25519(k, u);
+      } catch {
+        return new Uint8Array(32);
+      }
+    };
+    // Answers RFC 7748 correctly, but a match on u = 0 must still not pass a small-order key.
+    useX25519(zeroNotThrow);
+    assert.equal(checkEd25519PublicKey(le(P - 1n), 'native'), false);
+    for (const bad of [
+      (_k: Uint8Array, u: Uint8Array) => u,
+      () => new Uint8Array(32),
+      () => {
+        throw new Error('x');
+      },
+    ])
+      assert.throws(() => useX25519(bad), /known-answer/);
+    installNodeCrypto();
+  });
+});
+
+function randomBytes32(): Uint8Array {
+  return ed25519.utils.randomSecretKey();
+}

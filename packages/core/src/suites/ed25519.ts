@@ -64,21 +64,138 @@ function checkPublicKey(pk: Uint8Array): boolean {
   const id = keyId(pk);
   const hit = keyCheckCache.get(id);
   if (hit !== undefined) return hit;
-  let ok = false;
-  if (isCanonicalPointEncoding(pk)) {
-    try {
-      const A = ed25519.Point.fromBytes(pk, false);
-      // Torsion-free, not just "not small order": a key with a small-order component
-      // lets its holder make signatures that cofactored verifiers accept and
-      // cofactorless ones (WebCrypto/OpenSSL) reject — two rules, which SPEC §3.3 forbids.
-      ok = !A.isSmallOrder() && A.isTorsionFree();
-    } catch {
-      ok = false;
-    }
-  }
+  const ok = checkEd25519PublicKey(pk);
   if (keyCheckCache.size >= KEY_CACHE_MAX) keyCheckCache.clear();
   keyCheckCache.set(id, ok);
   return ok;
+}
+
+/**
+ * The strict key check, uncached: 32 bytes, canonical, decodes to a point of order L (so not
+ * of small order and without a small-order component). Torsion-free, not just "not small
+ * order": a key with a small-order component lets its holder make signatures that cofactored
+ * verifiers accept and cofactorless ones (WebCrypto/OpenSSL) reject — two rules, which SPEC
+ * §3.3 forbids. `primitive` is for tests and benchmarks: 'auto' uses the installed native
+ * X25519 when there is one (about 10× faster than noble's multiplication by L), else noble.
+ */
+export function checkEd25519PublicKey(
+  pk: Uint8Array,
+  primitive: 'auto' | 'native' | 'noble' = 'auto',
+): boolean {
+  if (primitive === 'native' && !nativeX25519)
+    throw new Error('checkEd25519PublicKey: no native X25519 installed');
+  if (pk.length !== 32 || !isCanonicalPointEncoding(pk)) return false;
+  if (nativeX25519 && primitive !== 'noble') return hasOrderLByX25519(nativeX25519, pk);
+  try {
+    const A = ed25519.Point.fromBytes(pk, false);
+    return !A.isSmallOrder() && A.isTorsionFree();
+  } catch {
+    return false;
+  }
+}
+
+/** X25519 (RFC 7748 §5): the u-coordinate of [k]P, k clamped; may throw when the result is all zero (OpenSSL does). */
+export type X25519 = (scalar: Uint8Array, u: Uint8Array) => Uint8Array;
+
+let nativeX25519: X25519 | undefined;
+
+const Fp = ed25519.Point.Fp;
+const L = ed25519.Point.Fn.ORDER;
+
+function bytesLE(n: bigint): Uint8Array {
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++, n >>= 8n) out[i] = Number(n & 0xffn);
+  return out;
+}
+
+/*
+ * Why one X25519 decides "a curve point of order L". K = 5L − 1 is a multiple of 8 in
+ * [2^254, 2^255), so X25519's clamping leaves it as it is, and K ≡ −1 (mod L). The group of
+ * the curve is cyclic of order 8L, so A = A_L + A_T (an order-L part and an 8-torsion part),
+ * and [K]A = −A_L: X25519(K, u(A)) = u(A_L). Equal u-coordinates mean A = ±A_L, which holds
+ * exactly when A_T is zero and A is not the identity (0 is X25519's answer when A_L is).
+ * A y with no x on the curve gives a u on the quadratic twist (order 4·L′, L′ prime), where
+ * gcd(4L′, K − 1) = gcd(4L′, K + 1) = 1, so [K]P = ±P never holds there. So the decoding,
+ * small-order and torsion checks are one scalar multiplication in the runtime's X25519
+ * instead of noble's decompression and multiplication by L in BigInt.
+ * core-node's test checks this against noble on every kind of input.
+ */
+const K_BYTES = bytesLE(5n * L - 1n);
+
+function hasOrderLByX25519(fn: X25519, pk: Uint8Array): boolean {
+  let y = 0n;
+  for (let i = 31; i >= 0; i--) y = (y << 8n) | BigInt(i === 31 ? pk[i]! & 0x7f : pk[i]!);
+  // The identity (u would be infinite) and the point of order 2 (u = 0, where X25519's answer is 0
+  // too and so would look like a match).
+  if (y === 1n || y === Fp.ORDER - 1n) return false;
+  // The birational map of RFC 7748 §4.1: u = (1 + y) / (1 − y).
+  const u = bytesLE(Fp.div(Fp.create(1n + y), Fp.create(1n - y)));
+  let out: Uint8Array;
+  try {
+    out = fn(K_BYTES, u);
+  } catch {
+    return false;
+  }
+  if (out.length !== 32) return false;
+  for (let i = 0; i < 32; i++) if (out[i] !== u[i]) return false;
+  return true;
+}
+
+// RFC 7748 §5.2 (first vector) and §6.1 (Alice's and Bob's public keys, their shared secret).
+const X25519_KAT: [k: string, u: string, out: string][] = [
+  [
+    'a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4',
+    'e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c',
+    'c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552',
+  ],
+  [
+    '77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a',
+    '0900000000000000000000000000000000000000000000000000000000000000',
+    '8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a',
+  ],
+  [
+    '5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb',
+    '0900000000000000000000000000000000000000000000000000000000000000',
+    'de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f',
+  ],
+  [
+    '77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a',
+    'de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f',
+    '4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742',
+  ],
+];
+
+// Keys whose verdict the installed X25519 must reproduce: RFC 8032 §7.1 TEST 1's key (order L),
+// that key plus the order-8 point 26e8…fc05 (packages/core-node/test/primitive.test.ts recomputes
+// it), the identity, the point of order 2 (y = −1) and a y with no x on the curve (y = 2).
+const KEY_KAT: [pk: string, ok: boolean][] = [
+  ['d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a', true],
+  ['3b5b475c4b82dd1572799fc546f4c6c03e478c6654aa4c7f945b347ea32af60d', false],
+  ['0100000000000000000000000000000000000000000000000000000000000000', false],
+  ['ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', false],
+  ['0200000000000000000000000000000000000000000000000000000000000000', false],
+];
+
+/**
+ * Install a native X25519 (Node: node:crypto) for the strict key check. It must give RFC 7748's
+ * answers and the known verdicts above first, so a broken primitive can never change a verdict.
+ */
+export function useX25519(fn: X25519): void {
+  const answers = (k: string, u: string) => {
+    try {
+      const out = fn(hex(k), hex(u));
+      return Array.from(out, (b) => b.toString(16).padStart(2, '0')).join('');
+    } catch {
+      return 'threw';
+    }
+  };
+  for (const [k, u, want] of X25519_KAT)
+    if (answers(k, u) !== want)
+      throw new Error('useX25519: the replacement fails the RFC 7748 known-answer test');
+  for (const [pk, ok] of KEY_KAT)
+    if (hasOrderLByX25519(fn, hex(pk)) !== ok)
+      throw new Error('useX25519: the replacement fails the key-check known-answer test');
+  nativeX25519 = fn;
 }
 
 /** Signature pre-checks shared by every primitive: S < L and canonical R. */

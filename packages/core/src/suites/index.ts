@@ -5,8 +5,8 @@ import type { Suite, SuiteName } from './types.js';
 
 export type { Suite, SuiteName } from './types.js';
 export { SUITE_NAMES } from './types.js';
-export { verifyEd25519, useEd25519Verify } from './ed25519.js';
-export type { Ed25519Verify } from './ed25519.js';
+export { checkEd25519PublicKey, verifyEd25519, useEd25519Verify, useX25519 } from './ed25519.js';
+export type { Ed25519Verify, X25519 } from './ed25519.js';
 
 const SUITES: Record<SuiteName, Suite> = { nostr: nostrSuite, ed25519: ed25519Suite };
 
