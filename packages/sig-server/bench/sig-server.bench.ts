@@ -25,8 +25,8 @@
  * read from /proc; this process for the raw verifications) — the second is
  * what a shared, noisy machine cannot distort. Run alone:
  *   node --import tsx --conditions=kez-source packages/sig-server/bench/sig-server.bench.ts
- * Settings: KEZ_BENCH_SECONDS (per autocannon run, default 4), KEZ_BENCH_ROUNDS (head
- * rounds, default 4), KEZ_BENCH_APPEND_ROUNDS (ed25519 append rounds, default 8; nostr runs
+ * Settings: KEZ_BENCH_SECONDS (per autocannon run, default 3), KEZ_BENCH_ROUNDS (head
+ * rounds, default 8), KEZ_BENCH_APPEND_ROUNDS (ed25519 append rounds, default 8; nostr runs
  * a third as many), KEZ_BENCH_ONLY=head|appends (one half).
  */
 import { spawn } from 'node:child_process';
@@ -51,8 +51,8 @@ import {
   toHex,
 } from '@kez/core';
 
-const SECONDS = Number(process.env.KEZ_BENCH_SECONDS ?? 4);
-const ROUNDS = Number(process.env.KEZ_BENCH_ROUNDS ?? 4);
+const SECONDS = Number(process.env.KEZ_BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.KEZ_BENCH_ROUNDS ?? 8);
 const APPEND_ROUNDS = Number(process.env.KEZ_BENCH_APPEND_ROUNDS ?? 8);
 const ONLY = process.env.KEZ_BENCH_ONLY;
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -116,7 +116,12 @@ async function cannon(url: string, pid: number): Promise<Rate> {
   return { wall: r.requests.average, cpu: r.requests.total / cpu };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+/** The median; of an even count, the mean of the middle two. */
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
 const med = (xs: Rate[]): Rate => ({
   wall: median(xs.map((x) => x.wall)),
   cpu: median(xs.map((x) => x.cpu)),
