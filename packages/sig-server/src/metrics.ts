@@ -142,6 +142,31 @@ export class Metrics {
 
   /** Count one answered request and its latency. */
   observeRequest(route: string, method: string, status: number, seconds: number): void {
+    const s = this.#seriesOf(route, method, status);
+    s.count.n++;
+    observeInto(s.latency, seconds);
+  }
+
+  /**
+   * observeRequest for one route, remembering the last (method, status) series: nearly every
+   * request to a route repeats it, and this skips building and hashing a key per request.
+   */
+  requestRecorder(route: string): (method: string, status: number, seconds: number) => void {
+    let lastMethod = '';
+    let lastStatus = 0;
+    let last: RequestSeries | undefined;
+    return (method, status, seconds) => {
+      if (!last || status !== lastStatus || method !== lastMethod) {
+        last = this.#seriesOf(route, method, status);
+        lastMethod = method;
+        lastStatus = status;
+      }
+      last.count.n++;
+      observeInto(last.latency, seconds);
+    };
+  }
+
+  #seriesOf(route: string, method: string, status: number): RequestSeries {
     const key = `${route} ${method} ${status}`;
     let s = this.#series.get(key);
     if (!s) {
@@ -151,8 +176,7 @@ export class Metrics {
       };
       this.#series.set(key, s);
     }
-    s.count.n++;
-    observeInto(s.latency, seconds);
+    return s;
   }
 
   /**

@@ -17,6 +17,7 @@ import { API_ERRORS, HttpError, errorResponse } from './errors.js';
 import { header } from './header.js';
 
 export type Handler = (c: Context<AppEnv>) => Response | Promise<Response>;
+type RequestRecorder = ReturnType<Metrics['requestRecorder']>;
 
 export interface RouteOptions {
   /** Answer 503 `timeout` past the configured request deadline (routes whose work can grow). */
@@ -85,9 +86,15 @@ export function instrumentation(opts: {
     return errorResponse(c, new HttpError('server_error', API_ERRORS.server_error.text));
   }
 
-  function record(c: Context<AppEnv>, route: string, status: number, start: number) {
+  function record(
+    c: Context<AppEnv>,
+    route: string,
+    observe: RequestRecorder,
+    status: number,
+    start: number,
+  ) {
     const seconds = (performance.now() - start) / 1000;
-    metrics.observeRequest(route, c.req.method, status, seconds);
+    observe(c.req.method, status, seconds);
     if (status < 500 && !log.enabled('debug')) return;
     const fields = {
       request_id: requestId(c),
@@ -102,6 +109,7 @@ export function instrumentation(opts: {
 
   function wrap(route: string, handler: Handler, ro: RouteOptions = {}): Handler {
     const limited = guard !== undefined && route.startsWith('/v1/');
+    const observe = metrics.requestRecorder(route);
     // Synchronous when the handler is: a Response returned (not a promise) lets hono and
     // @hono/node-server write it at once, which is most of a cached head read's speed.
     return function instrumented(c) {
@@ -115,15 +123,21 @@ export function instrumentation(opts: {
       }
       if (out instanceof Promise)
         return out.then(
-          (res) => done(c, route, res, start),
-          (e: unknown) => done(c, route, fail(c, e), start),
+          (res) => done(c, route, observe, res, start),
+          (e: unknown) => done(c, route, observe, fail(c, e), start),
         );
-      return done(c, route, out, start);
+      return done(c, route, observe, out, start);
     };
   }
 
-  function done(c: Context<AppEnv>, route: string, res: Response, start: number): Response {
-    record(c, route, res.status, start);
+  function done(
+    c: Context<AppEnv>,
+    route: string,
+    observe: RequestRecorder,
+    res: Response,
+    start: number,
+  ): Response {
+    record(c, route, observe, res.status, start);
     return res;
   }
 

@@ -5,6 +5,8 @@ import { HttpError } from './errors.js';
 /** Path segments already parsed (valid ones only): a key check costs more than the rest of a head read. */
 const seen = new Map<string, string>();
 const SEEN_MAX = 10_000;
+let lastRaw: string | undefined;
+let lastText = '';
 
 /**
  * Canonical key ref text of a path segment (hono has already percent-decoded it).
@@ -13,8 +15,15 @@ const SEEN_MAX = 10_000;
 export function pathKey(raw: string | undefined): string {
   if (raw === undefined || raw === '') throw new HttpError('malformed', 'the key is missing');
   if (raw.length > 200) throw new HttpError('malformed', 'the key is too long to be a key ref');
+  // The last segment first: a client polling one head sends it again and again, and comparing
+  // it is cheaper than hashing it for the map.
+  if (raw === lastRaw) return lastText;
   const known = seen.get(raw);
-  if (known !== undefined) return known;
+  if (known !== undefined) {
+    lastRaw = raw;
+    lastText = known;
+    return known;
+  }
   try {
     const text = parseKeyRef(raw).text;
     if (seen.size >= SEEN_MAX) seen.delete(seen.keys().next().value!);
