@@ -4,12 +4,13 @@
  * gists the user owns count (SPEC §7.3 rules: owner.login, raw URL under the
  * owner's path on the raw origin). Every such file is read and merged.
  */
-import { ChannelError, InputError, exportBundle } from '@kez/core';
+import { InputError, exportBundle } from '@kez/core';
 import type { ChainState, Json } from '@kez/core';
-import type { ChannelContext, NetResponse } from '../types.js';
+import type { ChannelContext } from '../types.js';
 import { listUserGists } from '../github/fetch.js';
-import { SIGCHAIN_FILENAME, gistUrl, githubHeaders, userGistsUrl } from '../github/locate.js';
-import { checkRawUrl, githubMessage, rateLimitOf, readGist } from '../github/match.js';
+import { SIGCHAIN_FILENAME, gistUrl, userGistsUrl } from '../github/locate.js';
+import { checkRawUrl } from '../github/match.js';
+import { gistsOf, tokenLogin, writeGist } from '../github/write.js';
 import { bundleResult, getForChain, httpFailed } from './fetch-bundle.js';
 import type { SourceResult } from './types.js';
 
@@ -76,40 +77,6 @@ export async function fetchFromGist(login: string, ctx: ChannelContext): Promise
   return { type: 'found', kind: 'gist', location: files[0]!.url, events };
 }
 
-function fail(res: NetResponse, what: string): never {
-  let msg = '';
-  try {
-    msg = githubMessage(res.json());
-  } catch {
-    // not JSON
-  }
-  const limit = rateLimitOf(res.status, res.headers);
-  if (limit) throw new ChannelError('rate_limited', `${what}: ${limit.detail}`, res.url);
-  if (res.status === 401)
-    throw new InputError(`GitHub refused the token (${what} → 401${msg ? `: ${msg}` : ''})`);
-  throw new ChannelError(
-    'http_error',
-    `${what} → HTTP ${res.status}${msg ? `: ${msg}` : ''}`,
-    res.url,
-  );
-}
-
-function send(
-  ctx: ChannelContext,
-  method: 'GET' | 'POST' | 'PATCH',
-  url: string,
-  token: string,
-  body?: unknown,
-) {
-  const headers = githubHeaders(token);
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  return ctx.net.fetch(url, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
-
 /**
  * Write the chain as `kez-sigchain.jsonl` in a public gist of the token's
  * user (created, or updated in place). Readers find it from the chain's
@@ -126,38 +93,15 @@ export async function publishChainToGist(
     throw new InputError(
       'publishing to a gist needs a token: set KEZ_GITHUB_TOKEN or --github-token',
     );
-  const api = ctx.config.githubApi;
-  const me = await send(ctx, 'GET', `${api}/user`, token);
-  if (me.status !== 200) fail(me, `GET ${api}/user`);
-  const login = (me.json() as { login?: unknown }).login;
-  if (typeof login !== 'string')
-    throw new ChannelError('bad_response', `GET ${api}/user: no login`);
-  const user = login.toLowerCase();
-  const listed = await listUserGists(user, ctx);
-  if (!Array.isArray(listed)) {
-    if ('absent' in listed) throw new InputError(listed.absent);
-    throw new ChannelError(listed.reason, listed.detail, listed.location);
-  }
+  const user = (await tokenLogin(ctx, token)).toLowerCase();
+  const listed = await gistsOf(user, ctx);
   const existing = listed.find(
     (g) => g.owner === user && g.files.some((f) => f.filename === SIGCHAIN_FILENAME),
   );
   const files = { [SIGCHAIN_FILENAME]: { content: exportBundle(state.events) } };
-  const res = existing
-    ? await send(ctx, 'PATCH', gistUrl(api, existing.id), token, {
-        description: CHAIN_GIST_DESCRIPTION,
-        files,
-      })
-    : await send(ctx, 'POST', `${api}/gists`, token, {
-        description: CHAIN_GIST_DESCRIPTION,
-        public: true,
-        files,
-      });
-  if (res.status !== (existing ? 200 : 201)) fail(res, `${existing ? 'PATCH' : 'POST'} ${res.url}`);
-  const gist = readGist(res.json());
-  if (!gist)
-    throw new ChannelError('bad_response', `${res.url}: the answer is not a gist`, res.url);
+  const gist = await writeGist(ctx, token, existing, CHAIN_GIST_DESCRIPTION, files);
   return {
-    location: `${gist.htmlUrl ?? gistUrl(api, gist.id)}#${SIGCHAIN_FILENAME}`,
+    location: `${gist.htmlUrl ?? gistUrl(ctx.config.githubApi, gist.id)}#${SIGCHAIN_FILENAME}`,
     login: user,
     created: !existing,
   };
