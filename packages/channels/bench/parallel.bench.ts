@@ -34,7 +34,7 @@ import { PLUGINS, resolveChannelConfig, verifyIdentity } from '@kez/channels';
 import type { ChannelConfig, ChannelContext, Net, WebSocketLike } from '@kez/channels';
 import { createNodeNet } from '@kez/channels/node';
 import type { NodeNet } from '@kez/channels/node';
-import { startKnot, startNostrRelay } from '@kez/testkit';
+import { median, startKnot, startNostrRelay } from '@kez/testkit';
 import type { PeerRequest, PeerRole, PeerUrls } from './peer-host.js';
 
 const RTT = Number(process.env.BENCH_RTT_MS ?? 40);
@@ -240,8 +240,6 @@ async function startPeers(): Promise<Peers> {
     },
   };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function measure(peers: Peers, rtt: number) {
   const base = createNodeNet(peers.config);

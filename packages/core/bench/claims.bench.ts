@@ -16,6 +16,7 @@ import {
   type Claim,
   type SuiteName,
 } from '@kez/core';
+import { median } from '@kez/testkit';
 
 const NOW = 1764000000;
 
@@ -78,11 +79,6 @@ async function rawVerifiers(
         ),
     },
   ];
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((x, y) => x - y);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 export async function run(ms = 6000): Promise<string[]> {

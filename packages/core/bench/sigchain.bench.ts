@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fromHex, parseKeyRef, signingDigest, validateChain, type ChainEvent } from '@kez/core';
-import { buildChain } from '@kez/testkit';
+import { buildChain, median } from '@kez/testkit';
 
 const EVENTS = Number(process.env.KEZ_BENCH_EVENTS ?? 100_000);
 const CONCURRENCY = 32;
@@ -85,8 +85,6 @@ async function measure(fn: () => Promise<void>): Promise<[number, number]> {
   const c = process.cpuUsage(c0);
   return [(c.user + c.system) / 1e6, (performance.now() - t0) / 1000];
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 export interface BenchRow {
   chain: string;

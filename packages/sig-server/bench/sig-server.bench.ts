@@ -36,7 +36,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { fastEvent, fastKey } from '@kez/testkit';
+import { fastEvent, fastKey, median } from '@kez/testkit';
 // The server hashes with node:crypto; so does the validation measured here.
 import '@kez/core-node/install';
 import type { ChainEvent, SuiteName } from '@kez/core';
@@ -116,12 +116,6 @@ async function cannon(url: string, pid: number): Promise<Rate> {
   return { wall: r.requests.average, cpu: r.requests.total / cpu };
 }
 
-/** The median; of an even count, the mean of the middle two. */
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const med = (xs: Rate[]): Rate => ({
   wall: median(xs.map((x) => x.wall)),
   cpu: median(xs.map((x) => x.cpu)),

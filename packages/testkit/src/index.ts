@@ -5,6 +5,7 @@
 // processes die with the test process, even when it is killed.
 export { freePort } from './ports.js';
 export { countVerifies } from './count-verifies.js';
+export { median } from './stats.js';
 export { buildChain, fastClaim, fastEvent, fastKey, seed } from './chain.js';
 export type { FastKey, OpBody } from './chain.js';
 export type { Peer } from './peer.js';
