@@ -8,6 +8,8 @@
  * (Chromium, Node ≥ 20), else @noble/curves with zip215:false.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js';
+import { toHex } from '../bytes.js';
 import type { Suite } from './types.js';
 
 // Little-endian bytes of the group order L and the field prime p (RFC 8032 §5.1).
@@ -101,12 +103,7 @@ let nativeX25519: X25519 | undefined;
 
 const Fp = ed25519.Point.Fp;
 const L = ed25519.Point.Fn.ORDER;
-
-function bytesLE(n: bigint): Uint8Array {
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 32; i++, n >>= 8n) out[i] = Number(n & 0xffn);
-  return out;
-}
+const Y_MASK = (1n << 255n) - 1n;
 
 /*
  * Why one X25519 decides "a curve point of order L". K = 5L − 1 is a multiple of 8 in
@@ -120,16 +117,15 @@ function bytesLE(n: bigint): Uint8Array {
  * instead of noble's decompression and multiplication by L in BigInt.
  * core-node's test checks this against noble on every kind of input.
  */
-const K_BYTES = bytesLE(5n * L - 1n);
+const K_BYTES = numberToBytesLE(5n * L - 1n, 32);
 
 function hasOrderLByX25519(fn: X25519, pk: Uint8Array): boolean {
-  let y = 0n;
-  for (let i = 31; i >= 0; i--) y = (y << 8n) | BigInt(i === 31 ? pk[i]! & 0x7f : pk[i]!);
+  const y = bytesToNumberLE(pk) & Y_MASK; // the top bit is x's sign, not part of y
   // The identity (u would be infinite) and the point of order 2 (u = 0, where X25519's answer is 0
   // too and so would look like a match).
   if (y === 1n || y === Fp.ORDER - 1n) return false;
   // The birational map of RFC 7748 §4.1: u = (1 + y) / (1 − y).
-  const u = bytesLE(Fp.div(Fp.create(1n + y), Fp.create(1n - y)));
+  const u = Fp.toBytes(Fp.div(Fp.create(1n + y), Fp.create(1n - y)));
   let out: Uint8Array;
   try {
     out = fn(K_BYTES, u);
@@ -183,8 +179,7 @@ const KEY_KAT: [pk: string, ok: boolean][] = [
 export function useX25519(fn: X25519): void {
   const answers = (k: string, u: string) => {
     try {
-      const out = fn(hex(k), hex(u));
-      return Array.from(out, (b) => b.toString(16).padStart(2, '0')).join('');
+      return toHex(fn(hex(k), hex(u)));
     } catch {
       return 'threw';
     }
