@@ -17,7 +17,6 @@ import { API_ERRORS, HttpError, errorResponse } from './errors.js';
 import { header } from './header.js';
 
 export type Handler = (c: Context<AppEnv>) => Response | Promise<Response>;
-type RequestRecorder = ReturnType<Metrics['requestRecorder']>;
 
 export interface RouteOptions {
   /** Answer 503 `timeout` past the configured request deadline (routes whose work can grow). */
@@ -86,15 +85,8 @@ export function instrumentation(opts: {
     return errorResponse(c, new HttpError('server_error', API_ERRORS.server_error.text));
   }
 
-  function record(
-    c: Context<AppEnv>,
-    route: string,
-    observe: RequestRecorder,
-    status: number,
-    start: number,
-  ) {
-    const seconds = (performance.now() - start) / 1000;
-    observe(c.req.method, status, seconds);
+  /** The log line of an answered request: 5xx always, the rest at debug. */
+  function logRequest(c: Context<AppEnv>, route: string, status: number, seconds: number) {
     if (status < 500 && !log.enabled('debug')) return;
     const fields = {
       request_id: requestId(c),
@@ -110,6 +102,12 @@ export function instrumentation(opts: {
   function wrap(route: string, handler: Handler, ro: RouteOptions = {}): Handler {
     const limited = guard !== undefined && route.startsWith('/v1/');
     const observe = metrics.requestRecorder(route);
+    const done = (c: Context<AppEnv>, res: Response, start: number): Response => {
+      const seconds = (performance.now() - start) / 1000;
+      observe(c.req.method, res.status, seconds);
+      logRequest(c, route, res.status, seconds);
+      return res;
+    };
     // Synchronous when the handler is: a Response returned (not a promise) lets hono and
     // @hono/node-server write it at once, which is most of a cached head read's speed.
     return function instrumented(c) {
@@ -123,22 +121,11 @@ export function instrumentation(opts: {
       }
       if (out instanceof Promise)
         return out.then(
-          (res) => done(c, route, observe, res, start),
-          (e: unknown) => done(c, route, observe, fail(c, e), start),
+          (res) => done(c, res, start),
+          (e: unknown) => done(c, fail(c, e), start),
         );
-      return done(c, route, observe, out, start);
+      return done(c, out, start);
     };
-  }
-
-  function done(
-    c: Context<AppEnv>,
-    route: string,
-    observe: RequestRecorder,
-    res: Response,
-    start: number,
-  ): Response {
-    record(c, route, observe, res.status, start);
-    return res;
   }
 
   return { wrap, fail };
