@@ -40,16 +40,16 @@ interface Entry {
 }
 
 /**
- * @example const chains = new SigServerChains({ servers: ['http://127.0.0.1:8787'] });
- *          await chains.lookup('ed25519:3d40…') // { type: 'found', state } | { type: 'none' } | …
- */
-/**
  * core's `pause` hook here. This file is part of the browser-safe @kez/chat-server/protocol
- * (the web app runs it), so not @kez/core-node's yieldToEventLoop: setTimeout exists in
+ * (the web app bundles it), so not @kez/core-node's yieldToEventLoop: setTimeout exists in
  * browsers and Node alike, setImmediate only in Node.
  */
 const yieldTurn = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
+/**
+ * @example const chains = new SigServerChains({ servers: ['http://127.0.0.1:8787'] });
+ *          await chains.lookup('ed25519:3d40…') // { type: 'found', state } | { type: 'none' } | …
+ */
 export class SigServerChains implements ChainSource {
   readonly #servers: readonly string[];
   readonly #ttl: number;
