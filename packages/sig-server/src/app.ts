@@ -5,7 +5,8 @@
  * limit, deadline, errors, metrics, log) wraps each handler
  * (http/instrument.ts) instead of being hono middleware — one handler per
  * route is markedly faster; the one error mapping serves both the wrapper and
- * app.onError.
+ * app.onError. buildApp also makes the head lane that server.ts puts in
+ * front of hono (http/head-lane.ts).
  */
 import '@kez/core-node/install';
 import type { Context } from 'hono';
@@ -19,7 +20,10 @@ import type { Logger } from './logger.js';
 import { createLogger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { instrumentation, routes } from './http/instrument.js';
-import { rateLimiter } from './http/rate-limit.js';
+import { incomingAddress, socketAddress } from './http/address.js';
+import type { HeadLane } from './http/head-lane.js';
+import { headLane } from './http/head-lane.js';
+import { rateGuard, rateLimiter } from './http/rate-limit.js';
 import { chainRoutes } from './routes/chains.js';
 import { changeRoutes } from './routes/changes.js';
 import type { RouteDeps } from './routes/context.js';
@@ -43,40 +47,32 @@ export interface AppDeps {
   tlog?: TransparencyLog;
 }
 
-/** Socket address, or the first X-Forwarded-For hop when the operator trusts a proxy in front. */
-export function socketAddress(trustProxy: boolean) {
-  return (c: Context<AppEnv>): string => {
-    if (trustProxy) {
-      const xff = c.req.header('x-forwarded-for');
-      const first = xff?.split(',')[0]?.trim();
-      if (first) return first.slice(0, 64);
-    }
-    return c.env?.incoming?.socket?.remoteAddress ?? 'unknown';
-  };
-}
-
 /**
  * @example
  * const app = createApp({ store: openSqliteStore(file), config: resolveConfig({}, { port: 0 }) });
  * const res = await app.request('/healthz');
  */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
+  return buildApp(deps).app;
+}
+
+/**
+ * The app and the head lane over the same caches, limiter and metrics. No lane when
+ * `deps.clientAddress` is given: that reads a hono Context, which the lane runs without.
+ */
+export function buildApp(deps: AppDeps): { app: Hono<AppEnv>; lane?: HeadLane } {
   const config = deps.config;
   const log = deps.logger ?? createLogger('sig-server:http', { level: config.logLevel });
   const metrics = deps.metrics ?? new Metrics();
   const clock = deps.clock ?? Date.now;
   const app = new Hono<AppEnv>();
+  const limiter = config.rateLimit ? rateLimiter(config.rateLimit, clock) : undefined;
   const inst = instrumentation({
     log,
     metrics,
     timeoutMs: config.limits.requestTimeoutMs,
-    guard: config.rateLimit
-      ? rateLimiter(
-          config.rateLimit,
-          deps.clientAddress ?? socketAddress(config.trustProxy),
-          metrics,
-          clock,
-        )
+    guard: limiter
+      ? rateGuard(limiter, deps.clientAddress ?? socketAddress(config.trustProxy), metrics)
       : undefined,
   });
   const routeDeps: RouteDeps = {
@@ -112,5 +108,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
   // Handlers catch their own errors (instrument.ts); this is the net under everything else.
   app.onError((err, c) => inst.fail(c, err));
-  return app;
+  const lane = deps.clientAddress
+    ? undefined
+    : headLane({
+        heads: routeDeps.heads,
+        metrics,
+        log,
+        limiter,
+        address: incomingAddress(config.trustProxy),
+      });
+  return { app, lane };
 }

@@ -1,5 +1,6 @@
 /** @kez/sig-server — an HTTP sigchain store that is never trusted (README: threat model). */
-export { createApp, socketAddress } from './app.js';
+export { createApp } from './app.js';
+export { socketAddress } from './http/address.js';
 export type { AppDeps } from './app.js';
 export type { AppEnv } from './app-env.js';
 export { startSigServer } from './server.js';

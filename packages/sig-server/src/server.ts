@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { createApp } from './app.js';
+import { buildApp } from './app.js';
 import type { AppEnv } from './app-env.js';
 import { resolveConfig } from './config/config.js';
 import type { SigServerConfig, SigServerConfigInput } from './config/config.js';
@@ -33,6 +33,8 @@ export interface StartOptions {
   store?: Store & Partial<AsyncDisposable>;
   /** How long close() waits for in-flight requests before dropping connections (default 10 s). */
   graceMs?: number;
+  /** Answer cached head reads before hono (http/head-lane.ts; default true). False: hono answers all. */
+  headLane?: boolean;
 }
 
 export interface SigServer extends AsyncDisposable {
@@ -59,7 +61,13 @@ export async function startSigServer(opts: StartOptions = {}): Promise<SigServer
   const store = opts.store ?? (await openStore(config));
   const metrics = new Metrics();
   const tlog = new TransparencyLog(store, signer);
-  const app = createApp({ store, config, logger: log.child('sig-server:http'), metrics, tlog });
+  const { app, lane } = buildApp({
+    store,
+    config,
+    logger: log.child('sig-server:http'),
+    metrics,
+    tlog,
+  });
 
   const listener = getRequestListener(app.fetch, {
     // Requests node-server itself cannot turn into a Request (bad URL, bad Host): a JSON 400.
@@ -71,7 +79,14 @@ export async function startSigServer(opts: StartOptions = {}): Promise<SigServer
       });
     },
   });
-  const server = createServer(listener);
+  const front = opts.headLane === false ? undefined : lane;
+  const server = createServer(
+    front
+      ? (req, res) => {
+          if (!front(req, res)) void listener(req, res);
+        }
+      : listener,
+  );
   // Slow clients cannot hold a connection forever (slowloris): headers and whole request are timed.
   server.headersTimeout = 10_000;
   server.requestTimeout = config.limits.requestTimeoutMs + 5_000;

@@ -10,7 +10,11 @@ import type { AppEnv } from '../app-env.js';
 
 export function header(c: Context<AppEnv>, name: string): string | undefined {
   const raw = c.env?.incoming?.rawHeaders;
-  if (!raw) return c.req.header(name);
+  return raw ? rawHeader(raw, name) : c.req.header(name);
+}
+
+/** `name` (lower case) in node's rawHeaders list; repeats joined with ", " as a Headers object would. */
+export function rawHeader(raw: readonly string[], name: string): string | undefined {
   let out: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const k = raw[i]!;

@@ -5,7 +5,7 @@
  */
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.js';
-import { headJson } from '../chain/head.js';
+import { etagMatches, etagOf, headAnswer, headJson } from '../chain/head.js';
 import { JSONL_TYPE } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { header } from '../http/header.js';
@@ -15,22 +15,10 @@ import type { ChainHead } from '../store/store.js';
 import type { RouteDeps } from './context.js';
 
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
-/** A head may be a few seconds stale in a cache; the bundle itself is self-authenticating. */
-const HEAD_CACHE_CONTROL = 'public, max-age=5, stale-while-revalidate=30';
 const CHAIN_CACHE_CONTROL = 'public, max-age=5';
 
-function etagOf(h: ChainHead): string {
-  return `"${h.id.slice(0, 32)}-${h.seq}-${h.forks}"`;
-}
-
-/** RFC 9110 §13.1.2: weak comparison; `*` matches any current representation. */
-function matches(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (!ifNoneMatch) return false;
-  return ifNoneMatch
-    .split(',')
-    .map((t) => t.trim().replace(/^W\//, ''))
-    .some((t) => t === '*' || t === etag);
-}
+/** The head route's pattern, also its metrics label (the lane in front of hono records under it). */
+export const HEAD_ROUTE = '/v1/chains/:key/head';
 
 export function chainRoutes(deps: RouteDeps): void {
   const { store, config } = deps;
@@ -38,28 +26,14 @@ export function chainRoutes(deps: RouteDeps): void {
   const noChain = (key: string) =>
     new HttpError('not_found', `this server has no chain for ${key}`);
 
-  // The answer for a head object, made once: cached heads are the same object until they change.
-  const rendered = new WeakMap<ChainHead, { json: string; etag: string }>();
   function headResponse(c: Context<AppEnv>, head: ChainHead): Response {
-    let r = rendered.get(head);
-    if (!r) rendered.set(head, (r = { json: JSON.stringify(headJson(head)), etag: etagOf(head) }));
+    const a = headAnswer(head, header(c, 'if-none-match'));
     // A plain Response with plain headers: the hot path, kept off hono's Headers objects.
-    if (matches(header(c, 'if-none-match'), r.etag))
-      return new Response(null, {
-        status: 304,
-        headers: { etag: r.etag, 'cache-control': HEAD_CACHE_CONTROL },
-      });
-    return new Response(r.json, {
-      status: 200,
-      headers: {
-        'content-type': 'application/json',
-        etag: r.etag,
-        'cache-control': HEAD_CACHE_CONTROL,
-      },
-    });
+    return new Response(a.body, { status: a.status, headers: a.headers });
   }
 
-  deps.routes.get('/v1/chains/:key/head', (c) => {
+  // Cached heads are usually answered before hono (http/head-lane.ts); this is every other case.
+  deps.routes.get(HEAD_ROUTE, (c) => {
     const key = pathKey(c.req.param('key'));
     // Served without waiting when the head is cached (no promise on the common path).
     const cached = deps.heads.peek(key);
@@ -83,7 +57,7 @@ export function chainRoutes(deps: RouteDeps): void {
       c.header('ETag', etag);
       c.header('Cache-Control', CHAIN_CACHE_CONTROL);
       c.header('Vary', 'Accept');
-      if (matches(c.req.header('if-none-match'), etag)) return c.body(null, 304);
+      if (etagMatches(c.req.header('if-none-match'), etag)) return c.body(null, 304);
       const type = preferredType(c.req.header('accept'), [JSONL_TYPE, 'application/json']);
       if (type === JSONL_TYPE) {
         const limit = intParam(c.req.query('limit'), 'limit', 1, MAX_SEQ, MAX_SEQ - after);
