@@ -5,7 +5,10 @@
  *    @hono/node-server, same autocannon settings), rounds in alternating order,
  *    verdict on the median of the per-round ratios.
  *    Target ≥ 0.8×. The sig-server runs with its rate limiter on (with a
- *    budget no client reaches, so its cost is counted) and logs at warn.
+ *    budget no client reaches, so its cost is counted) and logs at warn. A
+ *    cached head is answered by the lane in front of hono (src/http/head-lane.ts);
+ *    also printed, not judged: the same read through hono, from a second
+ *    server on the same database with the lane off (bench/hono-only-server.ts).
  * 2. Verified appends/s vs raw signature verifications/s of the same suite
  *    (the signer's key ref parsed, then core's suite.verify, 32 in flight, in this
  *    process; each step on chains under keys new to its process, so raw pays the
@@ -84,8 +87,8 @@ async function stopChild(c: Child): Promise<void> {
   await exited;
 }
 
-function sigServer(dir: string): Promise<Child> {
-  return startChild(here('../src/bin.ts'), {
+function sigServer(dir: string, script = '../src/bin.ts'): Promise<Child> {
+  return startChild(here(script), {
     KEZ_SIG_PORT: '0',
     KEZ_SIG_DATA_DIR: dir,
     KEZ_SIG_LOG_LEVEL: 'warn',
@@ -248,6 +251,7 @@ async function main() {
   );
   const dir = mkdtempSync(join(tmpdir(), 'kez-sig-bench-'));
   const sig = await sigServer(dir);
+  const honoOnly = ONLY === 'appends' ? undefined : await sigServer(dir, './hono-only-server.ts');
   const hello = await startChild(here('./hello-server.ts'));
   let ok = true;
   try {
@@ -263,18 +267,30 @@ async function main() {
         'application/jsonl',
       );
       // Key refs need no escaping in a path (a-z, 0-9 and ':'); kez sends them as they are.
-      const headUrl = `${sig.url}/v1/chains/${c[0]!.chain}/head`;
-      await cannon(headUrl, sigPid); // warm-up
-      await cannon(`${hello.url}/`, helloPid);
+      const headPath = `/v1/chains/${c[0]!.chain}/head`;
+      const honoPid = honoOnly!.proc.pid!;
+      const head = () => cannon(sig.url + headPath, sigPid);
+      const viaHono = () => cannon(honoOnly!.url + headPath, honoPid);
+      const hi = () => cannon(`${hello.url}/`, helloPid);
+      await head(); // warm-up
+      await viaHono();
+      await hi();
       const heads: Rate[] = [];
+      const honos: Rate[] = [];
       const hellos: Rate[] = [];
-      // Alternating order (ABBA); the verdict is the median of the per-round ratios.
+      // Alternating order (ABC, CBA); the verdict is the median of the per-round ratios.
       for (let r = 0; r < ROUNDS; r++) {
-        if (r % 2) heads.push(await cannon(headUrl, sigPid));
-        hellos.push(await cannon(`${hello.url}/`, helloPid));
-        if (r % 2 === 0) heads.push(await cannon(headUrl, sigPid));
+        if (r % 2) heads.push(await head());
+        else hellos.push(await hi());
+        honos.push(await viaHono());
+        if (r % 2) hellos.push(await hi());
+        else heads.push(await head());
       }
+      const honoCpu = median(honos.map((h, i) => h.cpu / hellos[i]!.cpu));
       console.log(`GET head            ${show(med(heads))}`);
+      console.log(
+        `  through hono      ${show(med(honos))}  = ${honoCpu.toFixed(2)}× hello-world per CPU-s (lane off; not judged)`,
+      );
       console.log(`hono hello-world    ${show(med(hellos))}`);
       const headWall = median(heads.map((h, i) => h.wall / hellos[i]!.wall));
       const headCpu = median(heads.map((h, i) => h.cpu / hellos[i]!.cpu));
@@ -283,6 +299,8 @@ async function main() {
       );
       ok &&= Math.max(headWall, headCpu) >= 0.8;
     }
+    // Its connection to the database stays out of the appends measured below.
+    if (honoOnly) await stopChild(honoOnly);
 
     // 2. verified appends vs raw verifications, per suite
     if (ONLY !== 'head')
@@ -338,6 +356,7 @@ async function main() {
       }
   } finally {
     await stopChild(sig);
+    if (honoOnly?.proc.exitCode === null) await stopChild(honoOnly);
     await stopChild(hello);
     rmSync(dir, { recursive: true, force: true });
   }
