@@ -2,8 +2,8 @@
  * GET /v1/chains/{key}/head for a head the HeadCache holds, answered before
  * hono sees the request. It is the read that mirrors and verifiers poll, and
  * through @hono/node-server's Request, hono's router and Context it costs
- * about an eighth more CPU than written straight to node's response
- * (bench/sig-server.bench.ts). The lane takes only the plain case and
+ * about a fifth more CPU than written straight to node's response
+ * (bench/sig-server.bench.ts prints both). The lane takes only the plain case and
  * returns false for everything else, which hono then answers as before. What
  * it does answer it answers as the hono route would: the same answer
  * (chain/head.ts headAnswer), the same rate-limit buckets, the same metrics
