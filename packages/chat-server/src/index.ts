@@ -4,6 +4,11 @@
  */
 // Node: node:crypto under core's hashing and the Ed25519 seams (crypto-hooks.ts).
 import './node-crypto.js';
+import { connect } from '@nats-io/transport-node';
+import { useDialer } from './client/chat-client.js';
+
+// Node: ChatClient connects over TCP unless a caller passes `dial`.
+useDialer(connect);
 export { startChatServer } from './server.js';
 export type { ChatServer, StartOptions } from './server.js';
 export { loadConfig } from './config/config.js';
@@ -35,38 +40,12 @@ export { userPermissions } from './auth-callout/permissions.js';
 export type { UserPermissions } from './auth-callout/permissions.js';
 export { startResponder } from './auth-callout/responder.js';
 export type { Responder, ResponderOptions, ResponderStats } from './auth-callout/responder.js';
-export { SigServerChains, NO_CHAINS } from './chain/chain-source.js';
-export type { ChainSource, SigServerChainsOptions } from './chain/chain-source.js';
-export { signLogin, readLogin } from './login.js';
-export type { LoginObject, LoginFields } from './login.js';
-export { createSigner, generateSigner } from './signer.js';
-export type { SyncSigner } from './signer.js';
-export {
-  signChatEvent,
-  readChatEvent,
-  checkChatEvent,
-  encodeChatEvent,
-  eventIdOf,
-  MAX_TEXT,
-} from './messages.js';
-export type { ChatEvent, ChatOp, EventBody, Place, CheckedEvent } from './messages.js';
-export * from './subjects.js';
-export type * from './api.js';
-export { ChatClient, ChatError } from './client/chat-client.js';
-export type {
-  ChatClientOptions,
-  HistoryResult,
-  PreparedEvent,
-  Watch,
-} from './client/chat-client.js';
-export { KeyBindings } from './client/bindings.js';
-export type { Binding } from './client/bindings.js';
-export { foldTimeline, toTimelineItem, PRESENCE } from './client/timeline.js';
-export type { TimelineItem, ShownMessage, PresenceStatus } from './client/timeline.js';
-export { Badges } from './client/badges.js';
-export type { Badge, BadgeVerifier } from './client/badges.js';
+// Everything the page gets (the client, events, subjects, timeline, badges, chains), and more:
+export * from './protocol.js';
+export { readLogin } from './login.js';
+export type { LoginObject } from './login.js';
+export { useDialer } from './client/chat-client.js';
 export { RoomStore, RoomError } from './rooms/store.js';
-export type { RoomRecord } from './rooms/store.js';
 export { XkeyBox } from './nats/xkey.js';
 export { fastSigner, decodeVerified } from './nats/issuer.js';
 export { createLogger, SILENT } from './logger.js';

@@ -1,9 +1,10 @@
 /**
- * `@kez/chat-server/protocol`: the browser-safe part of kez-chat — log-in
- * signing, signed chat events, subjects, the timeline, key bindings, badges
- * and sigchain lookups. No Node built-ins and no NATS transport, so a page
- * (@kez/web, over `wsconnect`) speaks exactly the protocol the server and
- * the CLI speak, from the same code.
+ * `@kez/chat-server/protocol`: the browser-safe part of kez-chat — the
+ * client, log-in signing, signed chat events, subjects, the timeline, key
+ * bindings, badges and sigchain lookups. No Node built-ins and no NATS
+ * transport (the page passes `dial: wsconnect`), so a page (@kez/web)
+ * speaks exactly the protocol the server and the CLI speak, from the same
+ * code.
  *
  * Keep every module re-exported here free of `node:` imports and Node
  * globals (Buffer, process): @kez/web's build (vite) and its e2e test fail
@@ -28,6 +29,14 @@ export * from './subjects.js';
 export type * from './api.js';
 export type { RoomRecord } from './rooms/store.js';
 export type { StoredEvent } from './rooms/history.js';
+export { ChatClient, ChatError } from './client/chat-client.js';
+export type {
+  ChatClientOptions,
+  Dial,
+  HistoryResult,
+  PreparedEvent,
+  Watch,
+} from './client/chat-client.js';
 export { KeyBindings } from './client/bindings.js';
 export type { Binding } from './client/bindings.js';
 export { foldTimeline, toTimelineItem, PRESENCE } from './client/timeline.js';

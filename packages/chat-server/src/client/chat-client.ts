@@ -1,14 +1,14 @@
 /**
- * The kez-chat client for Node (the CLI's terminal client uses it; the web
- * app has its own over websocket). It logs in by signing the server nonce
- * with a KEZ key — again on every reconnect — signs every event it sends,
- * and checks every event it receives.
+ * The kez-chat client, one for every transport: the CLI's terminal client
+ * runs it over TCP (@nats-io/transport-node, the default the Node entry
+ * installs), the web app over websocket (`dial: wsconnect`). It logs in by
+ * signing the server nonce with a KEZ key — again on every reconnect — signs
+ * every event it sends, and checks every event it receives.
  *
  * Permissions come with the log-in, so after joining or leaving a room the
  * client logs in again (a forced reconnect) to get a JWT that says so.
  */
-import type { NatsConnection } from '@nats-io/nats-core';
-import { connect } from '@nats-io/transport-node';
+import type { ConnectionOptions, NatsConnection } from '@nats-io/nats-core';
 import type { ApiReplies, ApiRequests, RoomSummary } from '../api.js';
 import type { ChainSource } from '../chain/chain-source.js';
 import { signLogin } from '../login.js';
@@ -33,9 +33,21 @@ import { KeyBindings } from './bindings.js';
 import { toTimelineItem } from './timeline.js';
 import type { PresenceStatus, TimelineItem } from './timeline.js';
 
+/** Opens a NATS connection: `connect` from @nats-io/transport-node, or nats-core's `wsconnect`. */
+export type Dial = (opts: ConnectionOptions) => Promise<NatsConnection>;
+
+let defaultDial: Dial | undefined;
+
+/** The transport used when `dial` is not given (the Node entry installs TCP; browsers pass `dial`). */
+export function useDialer(dial: Dial): void {
+  defaultDial = dial;
+}
+
 export interface ChatClientOptions {
-  /** nats://host:port (or several). */
+  /** nats://host:port, or ws(s):// for `wsconnect` (or several). */
   servers: string | string[];
+  /** How to connect (default: the one `useDialer` installed — TCP under Node). */
+  dial?: Dial;
   signer: SyncSigner;
   /** When the signer is a device key: the primary key whose sigchain lists it. */
   primary?: string;
@@ -126,7 +138,9 @@ export class ChatClient {
   static async connect(opts: ChatClientOptions): Promise<ChatClient> {
     const nowMs = opts.nowMs ?? (() => Date.now());
     const { signer, primary } = opts;
-    const nc = await connect({
+    const dial = opts.dial ?? defaultDial;
+    if (!dial) throw new Error('no NATS transport: pass `dial` (wsconnect in a browser)');
+    const nc = await dial({
       servers: opts.servers,
       name: opts.name ?? `kez-chat ${signer.key.slice(0, 20)}`,
       inboxPrefix: inboxPrefix(userToken(signer.key)),

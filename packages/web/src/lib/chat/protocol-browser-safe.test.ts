@@ -24,6 +24,8 @@ test('@kez/chat-server/protocol reaches no Node built-ins', () => {
     // Type-only imports vanish from the bundle.
     const code = src.replace(/^(import|export) type [^;]+;/gms, '');
     assert.doesNotMatch(code, /from ['"]node:|require\(['"]node:|\bBuffer\.|\bprocess\./, file);
+    // The TCP transport is Node's; the page dials with wsconnect.
+    assert.doesNotMatch(code, /['"]@nats-io\/transport-node['"]/, file);
     for (const m of code.matchAll(
       /(?:import|export)[^'"]*?from ['"](\.[^'"]+)['"]|import ['"](\.[^'"]+)['"]/g,
     )) {

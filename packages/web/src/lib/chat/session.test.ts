@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Badges } from '@kez/chat-server/protocol';
 import type { ChatEvent, RoomSummary, TimelineItem } from '@kez/chat-server/protocol';
-import type { WebChatClient } from './client.js';
+import type { ChatClient } from '@kez/chat-server/protocol';
 import { ChatSession, isBrokenBadge } from './session.js';
 
 const ME = `ed25519:${'a'.repeat(64)}`;
@@ -60,7 +60,7 @@ function fakeClient(history: TimelineItem[]) {
     async send() {},
     async close() {},
   };
-  return { client: client as unknown as WebChatClient, live, calls };
+  return { client: client as unknown as ChatClient, live, calls };
 }
 
 describe('ChatSession', () => {

@@ -13,7 +13,7 @@ import type {
   TimelineItem,
   Badges,
 } from '@kez/chat-server/protocol';
-import type { WebChatClient, Watch } from './client.js';
+import type { ChatClient, Watch } from '@kez/chat-server/protocol';
 
 export type Conversation = { kind: 'room'; room: string } | { kind: 'dm'; with: string };
 
@@ -60,7 +60,7 @@ export class ChatSession {
   readonly #onChange: () => void;
 
   constructor(
-    readonly client: WebChatClient,
+    readonly client: ChatClient,
     badges: Badges,
     onChange: () => void,
   ) {
