@@ -35,3 +35,12 @@ test('@kez/chat-server/protocol reaches no Node built-ins', () => {
   }
   assert.ok(seen.size > 5, `walked ${seen.size} modules`);
 });
+
+test('the protocol entry brings no transport: ChatClient.connect without `dial` says so', async () => {
+  // This test file never loads the Node entry (@kez/chat-server), which installs TCP.
+  const { ChatClient, generateSigner } = await import('@kez/chat-server/protocol');
+  await assert.rejects(
+    ChatClient.connect({ servers: 'ws://127.0.0.1:9', signer: generateSigner('ed25519') }),
+    /no NATS transport: pass `dial`/,
+  );
+});
