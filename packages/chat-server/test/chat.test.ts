@@ -208,6 +208,16 @@ describe('kez-chat end to end', () => {
     }
   });
 
+  test('a watch the server refuses ends: `closed` says why, and unawaited it raises nothing', async () => {
+    const refused = bob.watch({ room: 'secret' }, () => undefined);
+    await assert.rejects(refused.closed, /Permissions Violation for Subscription/);
+    // Nobody awaits this one's `closed` (the page does not): an unhandled rejection would fail
+    // this test file.
+    const unwatched = bob.watch({ room: 'secret' }, () => undefined);
+    await new Promise((r) => setTimeout(r, 200));
+    unwatched.stop();
+  });
+
   test('leaving a room takes its permissions away at the next log-in', async () => {
     await bob.leave('general');
     const sub = bob.nc.subscribe(roomWildcard('general'));

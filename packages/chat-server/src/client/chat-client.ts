@@ -326,11 +326,11 @@ export class ChatClient {
         onItem(it);
       }
     });
-    return {
-      stop: () => subs.forEach((s) => s.unsubscribe()),
-      closed: Promise.all(done).then(() => undefined),
-      ready: this.nc.flush(),
-    };
+    const closed = Promise.all(done).then(() => undefined);
+    // A subscription ended by the server (a permission violation) rejects `closed`; a watch
+    // nobody awaits (the page's) must not turn that into an unhandled rejection.
+    closed.catch(() => undefined);
+    return { stop: () => subs.forEach((s) => s.unsubscribe()), closed, ready: this.nc.flush() };
   }
 
   async close(): Promise<void> {
