@@ -38,7 +38,10 @@ const HEAD_CACHE_CONTROL = 'public, max-age=5, stale-while-revalidate=30';
 
 export interface HeadAnswer {
   status: 200 | 304;
-  /** Plain lower-case names: @hono/node-server and node:http both write these without a Headers object. */
+  /**
+   * Plain lower-case names, Content-Length included: @hono/node-server and node:http both
+   * write these as they are, without a Headers object.
+   */
   headers: Record<string, string>;
   body: string | null;
 }
@@ -54,12 +57,18 @@ export function headAnswer(head: ChainHead, ifNoneMatch: string | undefined): He
   let r = rendered.get(head);
   if (!r) {
     const etag = etagOf(head);
+    const body = JSON.stringify(headJson(head));
     r = {
       etag,
       ok: {
         status: 200,
-        headers: { 'content-type': 'application/json', etag, 'cache-control': HEAD_CACHE_CONTROL },
-        body: JSON.stringify(headJson(head)),
+        headers: {
+          'content-type': 'application/json',
+          etag,
+          'cache-control': HEAD_CACHE_CONTROL,
+          'content-length': String(new TextEncoder().encode(body).length),
+        },
+        body,
       },
       notModified: {
         status: 304,

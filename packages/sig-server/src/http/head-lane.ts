@@ -12,7 +12,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HeadCache } from '../chain/head-cache.js';
-import type { HeadAnswer } from '../chain/head.js';
 import { headAnswer } from '../chain/head.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -43,13 +42,6 @@ export function headLane(deps: {
 }): HeadLane {
   const { heads, log, limiter, address } = deps;
   const record = deps.metrics.requestRecorder(HEAD_ROUTE);
-  // The 200's headers with its Content-Length, made once per answer (answers live as long as their head).
-  const sized = new WeakMap<HeadAnswer, Record<string, string>>();
-  const withLength = (a: HeadAnswer, body: string) => {
-    let h = sized.get(a);
-    if (!h) sized.set(a, (h = { ...a.headers, 'content-length': String(Buffer.byteLength(body)) }));
-    return h;
-  };
 
   /** The chain key of a plain head request, or undefined. */
   function keyOf(req: IncomingMessage): string | undefined {
@@ -77,8 +69,7 @@ export function headLane(deps: {
     if (limiter && limiter.take(address(req)) !== 0) return false;
     const start = performance.now();
     const a = headAnswer(head, rawHeader(req.rawHeaders, 'if-none-match'));
-    if (a.body === null) res.writeHead(a.status, a.headers).end();
-    else res.writeHead(a.status, withLength(a, a.body)).end(a.body);
+    res.writeHead(a.status, a.headers).end(a.body ?? undefined);
     record('GET', a.status, (performance.now() - start) / 1000);
     return true;
   };
