@@ -5,24 +5,26 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.js';
-import { header, rawHeader } from './header.js';
+import { rawHeader } from './header.js';
 
 function firstHop(xff: string | undefined): string | undefined {
   return xff?.split(',')[0]?.trim().slice(0, 64) || undefined;
 }
 
-/** For hono routes (under app.request there is no socket: 'unknown'). */
-export function socketAddress(trustProxy: boolean) {
-  return (c: Context<AppEnv>): string =>
-    (trustProxy ? firstHop(header(c, 'x-forwarded-for')) : undefined) ??
-    c.env?.incoming?.socket?.remoteAddress ??
-    'unknown';
-}
-
-/** The same address straight from node's request (the head lane runs before hono). */
+/** From node's request (the head lane runs before hono; hono's routes go through socketAddress). */
 export function incomingAddress(trustProxy: boolean) {
   return (incoming: IncomingMessage): string =>
     (trustProxy ? firstHop(rawHeader(incoming.rawHeaders, 'x-forwarded-for')) : undefined) ??
     incoming.socket?.remoteAddress ??
     'unknown';
+}
+
+/** For hono routes: the same, from the request under the Context (app.request has none: the header or 'unknown'). */
+export function socketAddress(trustProxy: boolean) {
+  const fromIncoming = incomingAddress(trustProxy);
+  return (c: Context<AppEnv>): string => {
+    const incoming = c.env?.incoming;
+    if (incoming) return fromIncoming(incoming);
+    return (trustProxy ? firstHop(c.req.header('x-forwarded-for')) : undefined) ?? 'unknown';
+  };
 }
