@@ -22,6 +22,7 @@ import { openSqliteStore } from '../src/store/sqlite.js';
 import type { Store } from '../src/store/store.js';
 import { tempDir } from './helpers/backends.js';
 import { ChainWriter, jsonl, newSigner } from './helpers/chains.js';
+import { appFetcher, postEvents, postOne, urlFetcher } from './helpers/http.js';
 
 interface Answer {
   status: number;
@@ -116,12 +117,8 @@ function comparable(a: Answer): Answer {
 }
 
 async function appendChain(url: string, w: ChainWriter) {
-  const r = await fetch(`${url}/v1/chains/${w.chain}/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/jsonl' },
-    body: jsonl(w.events),
-  });
-  assert.equal(r.status, 201, await r.text());
+  const r = await postEvents(urlFetcher(url), w.chain, jsonl(w.events), 'application/jsonl');
+  assert.equal(r.status, 201, JSON.stringify(r.json));
 }
 
 describe('head lane: the same answers as hono', () => {
@@ -178,11 +175,7 @@ describe('head lane: the same answers as hono', () => {
     const path = `/v1/chains/${w.chain}/head`;
     const before = await exchange(withLane.port, get(path, HOST));
     await w.extend(1);
-    const r = await fetch(`${withLane.url}/v1/chains/${w.chain}/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(w.events.at(-1)),
-    });
+    const r = await postOne(urlFetcher(withLane.url), w.chain, w.events.at(-1)!);
     assert.equal(r.status, 201);
     const now = await exchange(
       withLane.port,
@@ -237,11 +230,7 @@ describe('head lane alone: what it takes, and what it leaves to hono', () => {
     await w.extend(2);
     await nostr.extend(1);
     for (const c of [w, nostr]) {
-      const r = await app.request(`/v1/chains/${c.chain}/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/jsonl' },
-        body: jsonl(c.events),
-      });
+      const r = await postEvents(appFetcher(app), c.chain, jsonl(c.events), 'application/jsonl');
       assert.equal(r.status, 201);
     }
   });
