@@ -58,24 +58,27 @@ export function joinKnown(
   fields: readonly (readonly [string, string])[],
   claimJcs?: string,
 ): Joined {
-  let whole = '';
-  let unsigned = '';
-  let uncountersigned = '';
+  // Each text starts with its '{' and gets its '}' last: no slice, which would copy
+  // (flatten) the text once more before hashing copies it again (this runs per event).
+  let whole = '{';
+  let unsigned = '{';
+  let uncountersigned = '{';
   // Only a rotate has a countersignature: the third text is written for it alone.
   const third = obj.countersig !== undefined;
   for (const [k, head] of fields) {
     const v = obj[k];
     if (v === undefined) continue;
     const text = head + (k === 'claim' && claimJcs !== undefined ? claimJcs : canonicalize(v));
-    whole += ',' + text;
+    whole += whole.length > 1 ? ',' + text : text;
     if (k === 'sig') continue;
-    unsigned += ',' + text;
-    if (third && k !== 'countersig') uncountersigned += ',' + text;
+    unsigned += unsigned.length > 1 ? ',' + text : text;
+    if (third && k !== 'countersig')
+      uncountersigned += uncountersigned.length > 1 ? ',' + text : text;
   }
-  const u = '{' + unsigned.slice(1) + '}';
+  const u = unsigned + '}';
   return {
-    whole: '{' + whole.slice(1) + '}',
+    whole: whole + '}',
     unsigned: u,
-    uncountersigned: third ? '{' + uncountersigned.slice(1) + '}' : u,
+    uncountersigned: third ? uncountersigned + '}' : u,
   };
 }
