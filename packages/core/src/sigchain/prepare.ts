@@ -28,8 +28,11 @@ export interface PreparedEvent {
   /** The op as written; may be one this version does not know. */
   op: unknown;
   id: string;
-  /** The event's JCS (SPEC §4): the text `id` is the hash of. */
-  jcs: string;
+  /**
+   * The event's JCS (SPEC §4): the text `id` is the hash of. Only when asked for (`keepJcs`):
+   * a long chain's prepared events all live until their signatures are checked.
+   */
+  jcs: string | undefined;
   sig: Uint8Array;
   /** digest("event", event without sig). */
   digest: Uint8Array;
@@ -121,7 +124,12 @@ function key(v: unknown, what: string, cache: KeyCache, fault: EventFault): KeyR
 }
 
 /** Read one candidate. Throws DropError when SPEC §8.5 steps 1–2 drop it before any signature check. */
-export function prepareEvent(value: unknown, index: number, cache: KeyCache): PreparedEvent {
+export function prepareEvent(
+  value: unknown,
+  index: number,
+  cache: KeyCache,
+  keepJcs = false,
+): PreparedEvent {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new DropError('malformed', 'not a JSON object');
   const o = value as EventObject;
@@ -186,7 +194,7 @@ export function prepareEvent(value: unknown, index: number, cache: KeyCache): Pr
     signer,
     op: o.op,
     id: objectIdOfJcs(joined.whole),
-    jcs: joined.whole,
+    jcs: keepJcs ? joined.whole : undefined,
     sig,
     digest: signingDigestOfJcs('event', joined.unsigned),
     strict,

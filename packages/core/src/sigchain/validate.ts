@@ -205,7 +205,7 @@ async function processCandidates(
     const v: unknown = events[i];
     let p: PreparedEvent;
     try {
-      p = prepareEvent(v, base + i, cache);
+      p = prepareEvent(v, base + i, cache, opts.jcsByValue !== undefined);
     } catch (e) {
       // Values JSON cannot hold (cycles, BigInt, functions) are as malformed as bad JSON.
       const why = e instanceof DropError ? e.why : 'malformed';
@@ -216,7 +216,7 @@ async function processCandidates(
       drop({ index: base + i, seq, id, why, detail });
       continue;
     }
-    opts.jcsByValue?.set(v as object, p.jcs);
+    if (p.jcs !== undefined) opts.jcsByValue?.set(v as object, p.jcs);
     if (isNew(p.id, p.seq)) kept.push(p);
   }
   const C = prior ? (prior.state.chain ?? pickChain(kept)) : (opts.chain ?? pickChain(kept));
