@@ -60,6 +60,7 @@ export function joinKnown(
 ): Joined {
   // Each text starts with its '{' and gets its '}' last: no slice, which would copy
   // (flatten) the text once more before hashing copies it again (this runs per event).
+  const add = (acc: string, text: string) => (acc.length > 1 ? acc + ',' + text : acc + text);
   let whole = '{';
   let unsigned = '{';
   let uncountersigned = '{';
@@ -69,11 +70,10 @@ export function joinKnown(
     const v = obj[k];
     if (v === undefined) continue;
     const text = head + (k === 'claim' && claimJcs !== undefined ? claimJcs : canonicalize(v));
-    whole += whole.length > 1 ? ',' + text : text;
+    whole = add(whole, text);
     if (k === 'sig') continue;
-    unsigned += unsigned.length > 1 ? ',' + text : text;
-    if (third && k !== 'countersig')
-      uncountersigned += uncountersigned.length > 1 ? ',' + text : text;
+    unsigned = add(unsigned, text);
+    if (third && k !== 'countersig') uncountersigned = add(uncountersigned, text);
   }
   const u = unsigned + '}';
   return {
