@@ -66,7 +66,7 @@ export function headAnswer(head: ChainHead, ifNoneMatch: string | undefined): He
           'content-type': 'application/json',
           etag,
           'cache-control': HEAD_CACHE_CONTROL,
-          'content-length': String(new TextEncoder().encode(body).length),
+          'content-length': String(Buffer.byteLength(body)),
         },
         body,
       },
