@@ -18,32 +18,38 @@ const NIP49_SECRET = '3501454135014541350145413501453fefb02227e449e57cf4d3a3ce05
 
 const mode = (p: string) => statSync(p).mode & 0o777;
 
-async function generate(
-  name: string,
-  alg: string,
-  extra: string[] = [],
-  env?: Record<string, string>,
-) {
-  const r = await kez(['key', 'generate', '--alg', alg, '--name', name, '--json', ...extra], {
-    home,
-    ...(env ? { env } : {}),
-  });
-  assert.equal(r.code, 0, r.stderr);
-  return json(r);
+/** `kez key generate` and `kez key export` in `home`, checked for exit 0. */
+function keyCommands(home: string) {
+  return {
+    async generate(name: string, alg: string, extra: string[] = [], env?: Record<string, string>) {
+      const r = await kez(['key', 'generate', '--alg', alg, '--name', name, '--json', ...extra], {
+        home,
+        ...(env ? { env } : {}),
+      });
+      assert.equal(r.code, 0, r.stderr);
+      return json(r);
+    },
+    async exportKey(name: string, format: string, env?: Record<string, string>) {
+      const r = await kez(['key', 'export', '--name', name, '--format', format], {
+        home,
+        ...(env ? { env } : {}),
+      });
+      assert.equal(r.code, 0, r.stderr);
+      return { value: r.stdout.trim(), stderr: r.stderr };
+    },
+  };
 }
-
-async function exportKey(name: string, format: string, env?: Record<string, string>) {
-  const r = await kez(['key', 'export', '--name', name, '--format', format], {
-    home,
-    ...(env ? { env } : {}),
-  });
-  assert.equal(r.code, 0, r.stderr);
-  return { value: r.stdout.trim(), stderr: r.stderr };
-}
+const { generate, exportKey } = keyCommands(home);
 
 describe('kez key', { concurrency: true }, () => {
   for (const alg of ['nostr', 'ed25519'] as const) {
     describe(`key generate/show/export (${alg})`, IN_ORDER, () => {
+      // A home of its own: its "nothing temporary is left behind" check must not see the
+      // temp file of a key another suite is writing at that moment.
+      const own = tempHome();
+      after(own.cleanup);
+      const home = own.home;
+      const { generate, exportKey } = keyCommands(home);
       const name = `gen-${alg}`;
       let info: Record<string, unknown>;
 
